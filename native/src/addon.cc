@@ -1,0 +1,190 @@
+#include "addon.h"
+
+#include <nanomsg/nn.h>
+#include <nanomsg/ws.h>
+
+#include <cstring>
+#include <vector>
+
+#include "errors.h"
+#include "socket.h"
+
+namespace nnts {
+
+namespace {
+
+// The oldest library ABI this addon supports. Functions that arrived later are
+// gated at compile time on the headers' NN_VERSION_* and reported in
+// compiledFeatures().
+constexpr int kMinCurrent = 5;
+static_assert(NN_VERSION_CURRENT >= kMinCurrent, "nanomsg headers older than ABI 5 (1.0.0)");
+
+bool RuntimeSymbol(const char* name, int* value) {
+  for (int i = 0;; i++) {
+    int v;
+    const char* n = nn_symbol(i, &v);
+    if (n == nullptr) return false;
+    if (std::strcmp(n, name) == 0) {
+      *value = v;
+      return true;
+    }
+  }
+}
+
+}  // namespace
+
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  if (napi_get_uv_event_loop(env, &loop_) != napi_ok) {
+    Napi::Error::New(env, "nanomsg-ts: no event loop for this environment")
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  for (int i = 0;; i++) {
+    nn_symbol_properties p;
+    if (nn_symbol_info(i, &p, sizeof(p)) == 0) break;
+    if (p.ns == NN_NS_ERROR) error_names_.emplace(p.value, p.name);
+  }
+  Napi::Function ctor = Socket::Define(env);
+  socket_ctor = Napi::Persistent(ctor);
+  exports.Set("Socket", ctor);
+  DefineAddon(exports, {
+                            InstanceMethod<&Addon::Symbols>("symbols"),
+                            InstanceMethod<&Addon::Versions>("versions"),
+                            InstanceMethod<&Addon::CompiledFeatures>("compiledFeatures"),
+                            InstanceMethod<&Addon::StrError>("strerror"),
+                            InstanceMethod<&Addon::SetErrorClass>("setErrorClass"),
+                            InstanceMethod<&Addon::SetCopyThreshold>("setCopyThreshold"),
+                            InstanceMethod<&Addon::GetCopyThreshold>("getCopyThreshold"),
+                        });
+}
+
+Addon::~Addon() {
+  // The environment is going away (process exit or a worker ending): close
+  // what is still open. Blocking here no longer holds up any JavaScript.
+  std::vector<Socket*> open(sockets_.begin(), sockets_.end());
+  sockets_.clear();
+  for (Socket* s : open) s->CloseNow();
+}
+
+Napi::Value Addon::MakeError(Napi::Env env, int err, const char* syscall,
+                             const std::string* address) const {
+  auto it = error_names_.find(err);
+  std::string code = it != error_names_.end() ? it->second : "ERRNO_" + std::to_string(err);
+  const char* message = nn_strerror(err);
+  if (error_class_.IsEmpty()) {
+    Napi::Error e = Napi::Error::New(env, std::string(syscall) + ": " + message);
+    e.Set("code", code);
+    e.Set("errno", Napi::Number::New(env, err));
+    e.Set("syscall", syscall);
+    if (address != nullptr) e.Set("address", *address);
+    return e.Value();
+  }
+  std::vector<napi_value> args = {
+      Napi::String::New(env, message), Napi::String::New(env, code), Napi::Number::New(env, err),
+      Napi::String::New(env, syscall),
+      address != nullptr ? Napi::String::New(env, *address) : env.Undefined()};
+  return error_class_.New(args);
+}
+
+// symbols(): every nn_symbol_info entry as [name, value, ns, type, unit].
+Napi::Value Addon::Symbols(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  for (int i = 0;; i++) {
+    nn_symbol_properties p;
+    if (nn_symbol_info(i, &p, sizeof(p)) == 0) break;
+    Napi::Array row = Napi::Array::New(env, 5);
+    row.Set(0u, Napi::String::New(env, p.name));
+    row.Set(1u, Napi::Number::New(env, p.value));
+    row.Set(2u, Napi::Number::New(env, p.ns));
+    row.Set(3u, Napi::Number::New(env, p.type));
+    row.Set(4u, Napi::Number::New(env, p.unit));
+    out.Set(static_cast<uint32_t>(i), row);
+  }
+  return out;
+}
+
+// versions(): the ABI the addon was compiled against and the one of the
+// library loaded now (read through nn_symbol), as
+// { compiled: [cur, rev, age], runtime: [cur, rev, age] | null }.
+Napi::Value Addon::Versions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Array compiled = Napi::Array::New(env, 3);
+  compiled.Set(0u, NN_VERSION_CURRENT);
+  compiled.Set(1u, NN_VERSION_REVISION);
+  compiled.Set(2u, NN_VERSION_AGE);
+  out.Set("compiled", compiled);
+  int cur, rev, age;
+  if (RuntimeSymbol("NN_VERSION_CURRENT", &cur) && RuntimeSymbol("NN_VERSION_REVISION", &rev) &&
+      RuntimeSymbol("NN_VERSION_AGE", &age)) {
+    Napi::Array runtime = Napi::Array::New(env, 3);
+    runtime.Set(0u, cur);
+    runtime.Set(1u, rev);
+    runtime.Set(2u, age);
+    out.Set("runtime", runtime);
+  } else {
+    out.Set("runtime", env.Null());
+  }
+  out.Set("minimumCurrent", kMinCurrent);
+  return out;
+}
+
+// compiledFeatures(): the optional parts compiled in, gated on the headers.
+Napi::Value Addon::CompiledFeatures(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+#if defined(NN_STAT_MESSAGES_SENT)
+  out.Set("statistics", true);
+#else
+  out.Set("statistics", false);
+#endif
+#if defined(NN_WS)
+  out.Set("websocket", true);
+#else
+  out.Set("websocket", false);
+#endif
+  // NN_MAXTTL and nn_reallocmsg came with ABI 5 (nanomsg 1.0).
+#if NN_VERSION_CURRENT >= 5 && defined(NN_MAXTTL)
+  out.Set("maxTtl", true);
+#else
+  out.Set("maxTtl", false);
+#endif
+  return out;
+}
+
+Napi::Value Addon::StrError(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, "errno must be a number");
+    return Napi::Value();
+  }
+  return Napi::String::New(env, nn_strerror(info[0].As<Napi::Number>().Int32Value()));
+}
+
+// setErrorClass(ctor): errors are built as new ctor(message, code, errno, syscall, address).
+void Addon::SetErrorClass(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) {
+    ThrowTypeError(info.Env(), "expected a constructor");
+    return;
+  }
+  error_class_ = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+void Addon::SetCopyThreshold(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 0) {
+    ThrowRangeError(info.Env(), "threshold must be a non-negative number");
+    return;
+  }
+  double d = info[0].As<Napi::Number>().DoubleValue();
+  copy_threshold_ = d > 1e15 ? static_cast<size_t>(1e15) : static_cast<size_t>(d);
+}
+
+Napi::Value Addon::GetCopyThreshold(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(copy_threshold_));
+}
+
+}  // namespace nnts
+
+using nnts::Addon;
+NODE_API_ADDON(Addon)

@@ -1,0 +1,52 @@
+// Per-environment state of the nanomsg addon.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace nnts {
+
+class Socket;
+
+// One instance per Node.js environment (main thread or worker), so nothing
+// here is shared between threads. Process-wide library state (nn_term) is
+// handled by free functions in addon.cc.
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports);
+  ~Addon();
+
+  uv_loop_t* Loop() const { return loop_; }
+  // Messages up to this size are copied into a fresh Buffer; larger ones are
+  // handed over as an external Buffer that frees the nanomsg message.
+  size_t CopyThreshold() const { return copy_threshold_; }
+  // Builds the error object to throw for errno `err` raised by `syscall`.
+  Napi::Value MakeError(Napi::Env env, int err, const char* syscall,
+                        const std::string* address = nullptr) const;
+
+  void Track(Socket* s) { sockets_.insert(s); }
+  void Untrack(Socket* s) { sockets_.erase(s); }
+
+  Napi::FunctionReference socket_ctor;
+
+ private:
+  Napi::Value Symbols(const Napi::CallbackInfo& info);
+  Napi::Value Versions(const Napi::CallbackInfo& info);
+  Napi::Value CompiledFeatures(const Napi::CallbackInfo& info);
+  Napi::Value StrError(const Napi::CallbackInfo& info);
+  void SetErrorClass(const Napi::CallbackInfo& info);
+  void SetCopyThreshold(const Napi::CallbackInfo& info);
+  Napi::Value GetCopyThreshold(const Napi::CallbackInfo& info);
+
+  uv_loop_t* loop_ = nullptr;
+  size_t copy_threshold_ = 8192;
+  Napi::FunctionReference error_class_;
+  std::unordered_map<int, std::string> error_names_;
+  std::unordered_set<Socket*> sockets_;
+};
+
+}  // namespace nnts

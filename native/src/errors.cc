@@ -1,0 +1,22 @@
+#include "errors.h"
+
+#include "addon.h"
+
+namespace nnts {
+
+void ThrowNnError(Napi::Env env, int err, const char* syscall, const std::string* address) {
+  Addon* addon = env.GetInstanceData<Addon>();
+  Napi::Value error = addon->MakeError(env, err, syscall, address);
+  if (env.IsExceptionPending()) return;
+  napi_throw(env, error);
+}
+
+void ThrowTypeError(Napi::Env env, const char* message) {
+  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+}
+
+void ThrowRangeError(Napi::Env env, const char* message) {
+  Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+}
+
+}  // namespace nnts

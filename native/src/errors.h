@@ -1,0 +1,18 @@
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+namespace nnts {
+
+// Throws the library's error `err` (an errno value) as raised by `syscall`.
+// Callers return right after: the addon is built without C++ exceptions.
+void ThrowNnError(Napi::Env env, int err, const char* syscall,
+                  const std::string* address = nullptr);
+
+// A TypeError / RangeError for a wrong JavaScript argument.
+void ThrowTypeError(Napi::Env env, const char* message);
+void ThrowRangeError(Napi::Env env, const char* message);
+
+}  // namespace nnts

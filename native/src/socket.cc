@@ -1,0 +1,526 @@
+#include "socket.h"
+
+#include <nanomsg/nn.h>
+
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "addon.h"
+#include "errors.h"
+
+namespace nnts {
+
+namespace {
+
+// Closes a nanomsg socket on the thread pool and settles a promise, so that
+// nn_close (which waits for the socket's internal shutdown) never runs on the
+// JavaScript thread.
+class CloseWorker : public Napi::AsyncWorker {
+ public:
+  CloseWorker(Napi::Env env, int s)
+      : Napi::AsyncWorker(env, "nanomsg:close"), s_(s), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    // EINTR: the library asks to be called again.
+    while (nn_close(s_) != 0 && nn_errno() == EINTR) {
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  int s_;
+  Napi::Promise::Deferred deferred_;
+};
+
+// The same, for a socket whose JavaScript object was collected unclosed: no
+// JavaScript may run here, so the work goes to libuv's pool directly.
+void CloseInBackground(uv_loop_t* loop, int s) {
+  auto* req = new uv_work_t;
+  req->data = reinterpret_cast<void*>(static_cast<intptr_t>(s));
+  int rc = uv_queue_work(
+      loop, req,
+      [](uv_work_t* r) {
+        int fd = static_cast<int>(reinterpret_cast<intptr_t>(r->data));
+        while (nn_close(fd) != 0 && nn_errno() == EINTR) {
+        }
+      },
+      [](uv_work_t* r, int) { delete r; });
+  if (rc != 0) {
+    delete req;
+    nn_close(s);
+  }
+}
+
+void FreeMessage(Napi::Env env, char* data, void* hint) {
+  nn_freemsg(data);
+  Napi::MemoryManagement::AdjustExternalMemory(
+      env, -static_cast<int64_t>(reinterpret_cast<uintptr_t>(hint)));
+}
+
+// Views a JavaScript value as bytes: Buffer, any TypedArray, DataView or
+// ArrayBuffer. Returns false when it is none of them.
+bool GetBytes(Napi::Value v, const char** data, size_t* len) {
+  napi_env env = v.Env();
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    size_t length, offset;
+    napi_value ab;
+    void* base;
+    napi_get_typedarray_info(env, v, &type, &length, &base, &ab, &offset);
+    size_t elem = 1;
+    switch (type) {
+      case napi_int16_array:
+      case napi_uint16_array:
+        elem = 2;
+        break;
+      case napi_int32_array:
+      case napi_uint32_array:
+      case napi_float32_array:
+        elem = 4;
+        break;
+      case napi_float64_array:
+      case napi_bigint64_array:
+      case napi_biguint64_array:
+        elem = 8;
+        break;
+      default:
+        break;
+    }
+    *data = static_cast<const char*>(base);
+    *len = length * elem;
+    return true;
+  }
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+    size_t length, offset;
+    napi_value ab;
+    void* base;
+    napi_get_dataview_info(env, v, &length, &base, &ab, &offset);
+    *data = static_cast<const char*>(base);
+    *len = length;
+    return true;
+  }
+  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
+    void* base;
+    size_t length;
+    napi_get_arraybuffer_info(env, v, &base, &length);
+    *data = static_cast<const char*>(base);
+    *len = length;
+    return true;
+  }
+  return false;
+}
+
+bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out) {
+  if (!info[i].IsNumber()) {
+    ThrowTypeError(info.Env(), "expected an integer argument");
+    return false;
+  }
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(d >= INT32_MIN && d <= INT32_MAX) || d != static_cast<double>(static_cast<int32_t>(d))) {
+    ThrowRangeError(info.Env(), "expected a 32-bit integer argument");
+    return false;
+  }
+  *out = static_cast<int>(d);
+  return true;
+}
+
+}  // namespace
+
+struct Socket::Poll {
+  uv_poll_t handle;
+  Socket* owner;
+  int event;
+};
+
+Napi::Function Socket::Define(Napi::Env env) {
+  return DefineClass(env, "NativeSocket",
+                     {
+                         InstanceAccessor<&Socket::Id>("id"),
+                         InstanceMethod<&Socket::Bind>("bind"),
+                         InstanceMethod<&Socket::Connect>("connect"),
+                         InstanceMethod<&Socket::Shutdown>("shutdown"),
+                         InstanceMethod<&Socket::SetIntOption>("setIntOption"),
+                         InstanceMethod<&Socket::SetBytesOption>("setBytesOption"),
+                         InstanceMethod<&Socket::GetIntOption>("getIntOption"),
+                         InstanceMethod<&Socket::GetStringOption>("getStringOption"),
+                         InstanceMethod<&Socket::Send>("send"),
+                         InstanceMethod<&Socket::Recv>("recv"),
+                         InstanceMethod<&Socket::RecvMany>("recvMany"),
+                         InstanceMethod<&Socket::Watch>("watch"),
+                         InstanceMethod<&Socket::Statistic>("statistic"),
+                         InstanceMethod<&Socket::Close>("close"),
+                     });
+}
+
+Socket::Socket(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Socket>(info),
+      addon_(info.Env().GetInstanceData<Addon>()),
+      async_context_(info.Env(), "nanomsg:Socket") {
+  Napi::Env env = info.Env();
+  int domain, protocol;
+  if (!GetInt(info, 0, &domain) || !GetInt(info, 1, &protocol)) return;
+  if (!info[2].IsFunction()) {
+    ThrowTypeError(env, "onReady must be a function");
+    return;
+  }
+  int s = nn_socket(domain, protocol);
+  if (s < 0) {
+    ThrowNnError(env, nn_errno(), "nn_socket");
+    return;
+  }
+  s_ = s;
+  // Weak until a watcher runs: an idle socket must not keep itself alive.
+  on_ready_ = Napi::Reference<Napi::Function>::New(info[2].As<Napi::Function>(), 0);
+  addon_->Track(this);
+}
+
+Socket::~Socket() {
+  if (addon_ != nullptr) addon_->Untrack(this);
+  StopPolls();
+  if (s_ >= 0) {
+    CloseInBackground(addon_ != nullptr ? addon_->Loop() : uv_default_loop(), s_);
+    s_ = -1;
+  }
+}
+
+void Socket::CloseNow() {
+  StopPolls();
+  if (s_ >= 0) nn_close(s_);
+  s_ = -1;
+  addon_ = nullptr;
+}
+
+bool Socket::CheckOpen(Napi::Env env, const char* syscall) {
+  if (s_ >= 0) return true;
+  ThrowNnError(env, EBADF, syscall);
+  return false;
+}
+
+Napi::Value Socket::Id(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), s_);
+}
+
+Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
+  Napi::Env env = info.Env();
+  const char* syscall = bind ? "nn_bind" : "nn_connect";
+  if (!info[0].IsString()) {
+    ThrowTypeError(env, "address must be a string");
+    return Napi::Value();
+  }
+  std::string addr = info[0].As<Napi::String>().Utf8Value();
+  if (addr.find('\0') != std::string::npos) {
+    ThrowNnError(env, EINVAL, syscall, &addr);
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, syscall)) return Napi::Value();
+  int eid = bind ? nn_bind(s_, addr.c_str()) : nn_connect(s_, addr.c_str());
+  if (eid < 0) {
+    ThrowNnError(env, nn_errno(), syscall, &addr);
+    return Napi::Value();
+  }
+  return Napi::Number::New(env, eid);
+}
+
+Napi::Value Socket::Bind(const Napi::CallbackInfo& info) { return EndpointCall(info, true); }
+Napi::Value Socket::Connect(const Napi::CallbackInfo& info) { return EndpointCall(info, false); }
+
+Napi::Value Socket::Shutdown(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int eid;
+  if (!GetInt(info, 0, &eid)) return Napi::Value();
+  if (!CheckOpen(env, "nn_shutdown")) return Napi::Value();
+  int rc;
+  while ((rc = nn_shutdown(s_, eid)) != 0 && nn_errno() == EINTR) {
+  }
+  if (rc != 0) ThrowNnError(env, nn_errno(), "nn_shutdown");
+  return env.Undefined();
+}
+
+Napi::Value Socket::SetIntOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int level, option, value;
+  if (!GetInt(info, 0, &level) || !GetInt(info, 1, &option) || !GetInt(info, 2, &value))
+    return Napi::Value();
+  if (!CheckOpen(env, "nn_setsockopt")) return Napi::Value();
+  if (nn_setsockopt(s_, level, option, &value, sizeof(value)) != 0)
+    ThrowNnError(env, nn_errno(), "nn_setsockopt");
+  return env.Undefined();
+}
+
+Napi::Value Socket::SetBytesOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int level, option;
+  if (!GetInt(info, 0, &level) || !GetInt(info, 1, &option)) return Napi::Value();
+  std::string text;
+  const char* data = nullptr;
+  size_t len = 0;
+  if (info[2].IsString()) {
+    text = info[2].As<Napi::String>().Utf8Value();
+    data = text.data();
+    len = text.size();
+  } else if (!GetBytes(info[2], &data, &len)) {
+    ThrowTypeError(env, "option value must be a string or bytes");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_setsockopt")) return Napi::Value();
+  if (nn_setsockopt(s_, level, option, len == 0 ? "" : data, len) != 0)
+    ThrowNnError(env, nn_errno(), "nn_setsockopt");
+  return env.Undefined();
+}
+
+Napi::Value Socket::GetIntOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int level, option;
+  if (!GetInt(info, 0, &level) || !GetInt(info, 1, &option)) return Napi::Value();
+  if (!CheckOpen(env, "nn_getsockopt")) return Napi::Value();
+  int value = 0;
+  size_t size = sizeof(value);
+  if (nn_getsockopt(s_, level, option, &value, &size) != 0) {
+    ThrowNnError(env, nn_errno(), "nn_getsockopt");
+    return Napi::Value();
+  }
+  return Napi::Number::New(env, value);
+}
+
+Napi::Value Socket::GetStringOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int level, option;
+  if (!GetInt(info, 0, &level) || !GetInt(info, 1, &option)) return Napi::Value();
+  if (!CheckOpen(env, "nn_getsockopt")) return Napi::Value();
+  char value[512];
+  size_t size = sizeof(value);
+  if (nn_getsockopt(s_, level, option, value, &size) != 0) {
+    ThrowNnError(env, nn_errno(), "nn_getsockopt");
+    return Napi::Value();
+  }
+  if (size > sizeof(value)) size = sizeof(value);
+  size_t n = strnlen(value, size);
+  return Napi::String::New(env, value, n);
+}
+
+// send(message): true when the library took the message, false on EAGAIN.
+Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int rc;
+  if (info[0].IsString()) {
+    napi_value str = info[0];
+    size_t len = 0;
+    napi_get_value_string_utf8(env, str, nullptr, 0, &len);
+    if (!CheckOpen(env, "nn_send")) return Napi::Value();
+    char stack[4096];
+    if (len < sizeof(stack)) {
+      napi_get_value_string_utf8(env, str, stack, sizeof(stack), &len);
+      rc = nn_send(s_, stack, len, NN_DONTWAIT);
+    } else {
+      void* msg = nn_allocmsg(len + 1, 0);
+      if (msg == nullptr) {
+        ThrowNnError(env, nn_errno(), "nn_allocmsg");
+        return Napi::Value();
+      }
+      napi_get_value_string_utf8(env, str, static_cast<char*>(msg), len + 1, &len);
+      void* resized = nn_reallocmsg(msg, len);
+      if (resized != nullptr) msg = resized;
+      rc = nn_send(s_, &msg, NN_MSG, NN_DONTWAIT);
+      if (rc < 0) nn_freemsg(msg);
+    }
+  } else {
+    const char* data;
+    size_t len;
+    if (!GetBytes(info[0], &data, &len)) {
+      ThrowTypeError(env, "message must be a string, Buffer, TypedArray, DataView or ArrayBuffer");
+      return Napi::Value();
+    }
+    if (!CheckOpen(env, "nn_send")) return Napi::Value();
+    rc = nn_send(s_, len == 0 ? "" : data, len, NN_DONTWAIT);
+  }
+  if (rc >= 0) return Napi::Boolean::New(env, true);
+  int err = nn_errno();
+  if (err == EAGAIN || err == EINTR) return Napi::Boolean::New(env, false);
+  ThrowNnError(env, err, "nn_send");
+  return Napi::Value();
+}
+
+Napi::Value Socket::RecvOne(Napi::Env env) {
+  void* msg = nullptr;
+  int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
+  if (rc < 0) {
+    int err = nn_errno();
+    if (err == EAGAIN || err == EINTR) return env.Undefined();
+    ThrowNnError(env, err, "nn_recv");
+    return Napi::Value();
+  }
+  size_t len = static_cast<size_t>(rc);
+  if (len <= addon_->CopyThreshold()) {
+    Napi::Value buf = Napi::Buffer<char>::Copy(env, static_cast<char*>(msg), len);
+    nn_freemsg(msg);
+    return buf;
+  }
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(len));
+  return Napi::Buffer<char>::New(env, static_cast<char*>(msg), len, FreeMessage,
+                                 reinterpret_cast<void*>(static_cast<uintptr_t>(len)));
+}
+
+Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env, "nn_recv")) return Napi::Value();
+  return RecvOne(env);
+}
+
+// recvMany(max): up to `max` messages that are ready now, in order; an empty
+// array when none is.
+Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int max;
+  if (!GetInt(info, 0, &max)) return Napi::Value();
+  if (max < 1) {
+    ThrowRangeError(env, "max must be at least 1");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_recv")) return Napi::Value();
+  Napi::Array out = Napi::Array::New(env);
+  for (int i = 0; i < max; i++) {
+    Napi::Value m = RecvOne(env);
+    if (m.IsEmpty()) {
+      // Messages taken so far are not lost: hand them over, and the error
+      // shows again on the next call.
+      if (i > 0) {
+        env.GetAndClearPendingException();
+        break;
+      }
+      return Napi::Value();
+    }
+    if (m.IsUndefined()) break;
+    out.Set(static_cast<uint32_t>(i), m);
+  }
+  return out;
+}
+
+bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
+  if (*slot != nullptr) return true;
+  int fd = -1;
+  size_t size = sizeof(fd);
+  if (nn_getsockopt(s_, NN_SOL_SOCKET, option, &fd, &size) != 0) {
+    ThrowNnError(env, nn_errno(), "nn_getsockopt");
+    return false;
+  }
+  auto* p = new Poll;
+  p->owner = this;
+  p->event = event;
+  p->handle.data = p;
+  int rc = uv_poll_init(addon_->Loop(), &p->handle, fd);
+  if (rc == 0) rc = uv_poll_start(&p->handle, UV_READABLE, OnPoll);
+  if (rc != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&p->handle),
+             [](uv_handle_t* h) { delete static_cast<Poll*>(h->data); });
+    Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc)).ThrowAsJavaScriptException();
+    return false;
+  }
+  *slot = p;
+  return true;
+}
+
+void Socket::StopPoll(Poll** slot) {
+  Poll* p = *slot;
+  if (p == nullptr) return;
+  *slot = nullptr;
+  uv_poll_stop(&p->handle);
+  uv_close(reinterpret_cast<uv_handle_t*>(&p->handle),
+           [](uv_handle_t* h) { delete static_cast<Poll*>(h->data); });
+}
+
+void Socket::StopPolls() {
+  StopPoll(&recv_poll_);
+  StopPoll(&send_poll_);
+  if (watching_ != 0 && !on_ready_.IsEmpty()) on_ready_.Unref();
+  watching_ = 0;
+}
+
+// watch(events): watch NN_RCVFD (events & 1) and/or NN_SNDFD (events & 2) on
+// this environment's loop; 0 stops. While anything is watched the socket and
+// its callback stay alive and keep the loop running.
+Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int events;
+  if (!GetInt(info, 0, &events)) return Napi::Value();
+  if (!CheckOpen(env, "nn_getsockopt")) return Napi::Value();
+  int was = watching_;
+  if (events & kReadable) {
+    if (!StartPoll(env, &recv_poll_, NN_RCVFD, kReadable)) return Napi::Value();
+  } else {
+    StopPoll(&recv_poll_);
+  }
+  if (events & kWritable) {
+    if (!StartPoll(env, &send_poll_, NN_SNDFD, kWritable)) {
+      StopPoll(&recv_poll_);
+      if (was != 0) on_ready_.Unref();
+      watching_ = 0;
+      return Napi::Value();
+    }
+  } else {
+    StopPoll(&send_poll_);
+  }
+  watching_ = events & (kReadable | kWritable);
+  if (was == 0 && watching_ != 0) on_ready_.Ref();
+  if (was != 0 && watching_ == 0) on_ready_.Unref();
+  return env.Undefined();
+}
+
+void Socket::OnPoll(uv_poll_t* handle, int status, int) {
+  Poll* p = static_cast<Poll*>(handle->data);
+  Socket* self = p->owner;
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  // A poll error (the descriptor went away) is reported as readiness: the
+  // next library call then reports the real error.
+  (void)status;
+  napi_value argv[1] = {Napi::Number::New(env, p->event)};
+  napi_value result;
+  napi_status st = napi_make_callback(env, self->async_context_, self->Value(),
+                                      self->on_ready_.Value(), 1, argv, &result);
+  if (st == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
+}
+
+Napi::Value Socket::Statistic(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int stat;
+  if (!GetInt(info, 0, &stat)) return Napi::Value();
+  if (!CheckOpen(env, "nn_get_statistic")) return Napi::Value();
+#if defined(NN_STAT_MESSAGES_SENT)
+  uint64_t v = nn_get_statistic(s_, stat);
+  if (v == static_cast<uint64_t>(-1)) {
+    ThrowNnError(env, nn_errno(), "nn_get_statistic");
+    return Napi::Value();
+  }
+  return Napi::Number::New(env, static_cast<double>(v));
+#else
+  ThrowNnError(env, ENOTSUP, "nn_get_statistic");
+  return Napi::Value();
+#endif
+}
+
+// close(): stops the watchers at once, then closes the nanomsg socket on the
+// thread pool. Resolves when nn_close returned. A second call resolves at once.
+Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StopPolls();
+  if (s_ < 0) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Resolve(env.Undefined());
+    return d.Promise();
+  }
+  int s = s_;
+  s_ = -1;
+  auto* worker = new CloseWorker(env, s);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace nnts

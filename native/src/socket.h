@@ -1,0 +1,67 @@
+// A nanomsg socket as a JavaScript object: the one generic primitive that the
+// TypeScript layer builds every protocol on.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <string>
+
+namespace nnts {
+
+class Addon;
+
+// Readiness bits passed to the JavaScript `onReady(events)` callback and to
+// `watch(events)`.
+enum Events : int { kReadable = 1, kWritable = 2 };
+
+class Socket : public Napi::ObjectWrap<Socket> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+
+  // new Socket(domain, protocol, onReady)
+  explicit Socket(const Napi::CallbackInfo& info);
+  ~Socket() override;
+
+  // Stops the watchers and closes the nanomsg socket in the calling thread.
+  // Used only when the environment is torn down, when blocking is harmless.
+  void CloseNow();
+
+ private:
+  struct Poll;
+
+  Napi::Value Id(const Napi::CallbackInfo& info);
+  Napi::Value Bind(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  Napi::Value SetIntOption(const Napi::CallbackInfo& info);
+  Napi::Value SetBytesOption(const Napi::CallbackInfo& info);
+  Napi::Value GetIntOption(const Napi::CallbackInfo& info);
+  Napi::Value GetStringOption(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Recv(const Napi::CallbackInfo& info);
+  Napi::Value RecvMany(const Napi::CallbackInfo& info);
+  Napi::Value Watch(const Napi::CallbackInfo& info);
+  Napi::Value Statistic(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  bool CheckOpen(Napi::Env env, const char* syscall);
+  Napi::Value EndpointCall(const Napi::CallbackInfo& info, bool bind);
+  // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
+  // or an empty handle with a pending exception.
+  Napi::Value RecvOne(Napi::Env env);
+  bool StartPoll(Napi::Env env, Poll** slot, int option, int event);
+  void StopPoll(Poll** slot);
+  void StopPolls();
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+
+  Addon* addon_;
+  int s_ = -1;
+  Poll* recv_poll_ = nullptr;
+  Poll* send_poll_ = nullptr;
+  int watching_ = 0;
+  Napi::FunctionReference on_ready_;
+  Napi::AsyncContext async_context_;
+};
+
+}  // namespace nnts
