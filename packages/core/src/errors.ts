@@ -1,0 +1,59 @@
+const MARKER = Symbol.for('@nanomsg-ts/core:NanomsgError');
+
+/**
+ * An error reported by the nanomsg library (or by the binding on its behalf,
+ * e.g. `EBADF` after `close()`, `ETIMEDOUT` when a `timeout` expires).
+ *
+ * Compare by `code`, never by number: `err.code === 'EAGAIN'`. The check
+ * `err instanceof NanomsgError` (or `NanomsgError.isInstance(err)`) holds even
+ * when an application ends up with two copies of `@nanomsg-ts/core`.
+ *
+ * @example
+ * ```ts
+ * try { sock.bind('tcp://127.0.0.1:5555'); }
+ * catch (err) { if (NanomsgError.isInstance(err) && err.code === 'EADDRINUSE') { ... } }
+ * ```
+ */
+export class NanomsgError extends Error {
+  /** The symbolic error name, e.g. `'EAGAIN'`, `'ETIMEDOUT'`, `'EFSM'`, `'ETERM'`. */
+  readonly code: string;
+  /** The loaded library's number for `code` (platform errno, or nanomsg's own for `EFSM`/`ETERM`). */
+  readonly errno: number;
+  /** The nanomsg function that failed, e.g. `'nn_bind'`. */
+  readonly syscall: string;
+  /** The address, for `bind`/`connect` failures. */
+  readonly address?: string;
+
+  /**
+   * @param message - the text, normally `nn_strerror(errno)`
+   * @param code - the symbolic name (`'EINVAL'`)
+   * @param errno - the library's number for it
+   * @param syscall - the `nn_*` function that failed
+   * @param address - the endpoint address, for `nn_bind`/`nn_connect`
+   */
+  constructor(
+    message: string,
+    code: string,
+    errno: number,
+    syscall: string,
+    address?: string,
+    options?: ErrorOptions,
+  ) {
+    super(address === undefined ? `${syscall}: ${message}` : `${syscall} ${address}: ${message}`, options);
+    this.name = 'NanomsgError';
+    this.code = code;
+    this.errno = errno;
+    this.syscall = syscall;
+    if (address !== undefined) this.address = address;
+    Object.defineProperty(this, MARKER, { value: true });
+  }
+
+  /** True for a NanomsgError from any copy of `@nanomsg-ts/core`. */
+  static isInstance(value: unknown): value is NanomsgError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return NanomsgError.isInstance(value);
+  }
+}

@@ -1,0 +1,21 @@
+export { NanomsgError } from './errors.js';
+export {
+  symbols,
+  symbol,
+  version,
+  features,
+  type SymbolInfo,
+  type SymbolType,
+  type SymbolUnit,
+  type Version,
+} from './symbols.js';
+export type { OptionValue } from './options.js';
+export {
+  Socket,
+  SocketBase,
+  type Endpoint,
+  type Message,
+  type OperationOptions,
+  type SocketOptions,
+  type SocketOptionProperties,
+} from './socket.js';

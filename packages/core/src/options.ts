@@ -1,0 +1,89 @@
+// Socket options by nanomsg name: level inferred from the symbol table, values
+// checked against the table's type and unit before the C call.
+import { lib, nnError, symbol, type SymbolInfo } from './symbols.js';
+
+/** A value for `setOption`. */
+export type OptionValue = number | boolean | string | ArrayBufferView;
+
+/** @internal How to read and write one option. */
+export interface OptionSpec {
+  readonly info: SymbolInfo;
+  readonly level: number;
+}
+
+const specs = new Map<string, OptionSpec>();
+
+/**
+ * @internal The level of an option: `NN_SOL_SOCKET` for socket options; for
+ * transport and protocol options the transport or protocol whose name prefixes
+ * the option's (`NN_TCP_NODELAY` at `NN_TCP`, `NN_SUB_SUBSCRIBE` at `NN_SUB`).
+ */
+export function optionSpec(name: string, syscall: string, level?: string): OptionSpec {
+  if (typeof name !== 'string') throw new TypeError('option name must be a string');
+  if (level !== undefined && typeof level !== 'string') throw new TypeError('option level must be a string');
+  const key = level === undefined ? name : `${name}@${level}`;
+  const cached = specs.get(key);
+  if (cached !== undefined) return cached;
+  const t = lib();
+  const info = t.byName.get(name);
+  if (
+    info === undefined ||
+    (info.namespace !== 'NN_NS_SOCKET_OPTION' && info.namespace !== 'NN_NS_TRANSPORT_OPTION')
+  ) {
+    throw nnError('ENOPROTOOPT', syscall, `unknown option ${JSON.stringify(name)}`);
+  }
+  let lvl: number | undefined;
+  if (level !== undefined) {
+    lvl = symbol(level);
+  } else if (info.namespace === 'NN_NS_SOCKET_OPTION') {
+    lvl = symbol('NN_SOL_SOCKET');
+  } else {
+    const parts = name.split('_');
+    for (let n = parts.length - 1; n >= 2 && lvl === undefined; n--) {
+      const owner = t.byName.get(parts.slice(0, n).join('_'));
+      if (owner !== undefined && (owner.namespace === 'NN_NS_TRANSPORT' || owner.namespace === 'NN_NS_PROTOCOL')) {
+        lvl = owner.value;
+      }
+    }
+    if (lvl === undefined) throw nnError('ENOPROTOOPT', syscall, `no level known for ${name}; pass one`);
+  }
+  const spec = { info, level: lvl };
+  specs.set(key, spec);
+  return spec;
+}
+
+const INT_MAX = 2 ** 31 - 1;
+
+/** @internal Checks `value` against the option's type and unit; returns what to pass to C. */
+export function encodeOption(spec: OptionSpec, value: unknown): number | string | ArrayBufferView {
+  const { name, type, unit } = spec.info;
+  if (type === 'string') {
+    if (typeof value === 'string' || ArrayBuffer.isView(value)) return value;
+    throw new TypeError(`${name} takes a string or bytes, not ${describe(value)}`);
+  }
+  if (unit === 'boolean') {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (value === 0 || value === 1) return value;
+    throw new TypeError(`${name} takes a boolean, not ${describe(value)}`);
+  }
+  if (typeof value !== 'number') throw new TypeError(`${name} takes a number, not ${describe(value)}`);
+  if (!Number.isInteger(value)) throw new RangeError(`${name} takes an integer, not ${value}`);
+  const min = unit === 'milliseconds' || name === 'NN_RCVMAXSIZE' ? -1 : unit === 'bytes' || unit === 'priority' ? 1 : -INT_MAX - 1;
+  if (value < min || value > INT_MAX) {
+    throw new RangeError(`${name} takes an integer from ${min} to ${INT_MAX}, not ${value}`);
+  }
+  return value;
+}
+
+/** @internal Turns what C returned into the option's JavaScript value. */
+export function decodeOption(spec: OptionSpec, raw: number | string): number | boolean | string {
+  return spec.info.unit === 'boolean' ? raw !== 0 : raw;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return 'a string';
+  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+}
+

@@ -1,0 +1,775 @@
+import type { NativeSocket } from './native.js';
+import { decodeOption, encodeOption, optionSpec, type OptionSpec, type OptionValue } from './options.js';
+import { Queue } from './queue.js';
+import { lib, nnError, symbol } from './symbols.js';
+
+/** A message to send: strings go out as UTF-8, bytes as they are. */
+export type Message = string | ArrayBufferView | ArrayBuffer;
+
+/** Options of one `send` or `recv`. */
+export interface OperationOptions {
+  /**
+   * Milliseconds to wait; `-1` waits without limit, `0` only takes what is
+   * ready now. Defaults to the socket's `sendTimeout` / `receiveTimeout`.
+   * On expiry the promise rejects with code `'ETIMEDOUT'`.
+   */
+  timeout?: number;
+  /**
+   * Cancels the wait: the promise rejects with `signal.reason`. A message not
+   * yet handed to this caller stays queued for the next one.
+   */
+  signal?: AbortSignal;
+}
+
+/** An endpoint made by `bind` or `connect` (`nn_bind` / `nn_connect`). */
+export interface Endpoint {
+  /** The endpoint id that the library returned. */
+  readonly id: number;
+  /** The address it was made with. */
+  readonly address: string;
+  /** Removes the endpoint (`nn_shutdown`). */
+  shutdown(): void;
+}
+
+/** The socket-level option properties of every socket. */
+export interface SocketOptionProperties {
+  /** `NN_LINGER` (ms). Accepted but ignored by nanomsg 1.1, which reads back 0. */
+  linger: number;
+  /** `NN_SNDBUF`: bytes the library buffers for sending. */
+  sendBufferSize: number;
+  /** `NN_RCVBUF`: bytes the library buffers for receiving. */
+  receiveBufferSize: number;
+  /** `NN_SNDTIMEO` (ms, -1 = no limit): the default `timeout` of `send`. */
+  sendTimeout: number;
+  /** `NN_RCVTIMEO` (ms, -1 = no limit): the default `timeout` of `recv`. */
+  receiveTimeout: number;
+  /** `NN_RECONNECT_IVL` (ms): wait before reconnecting a broken connection. */
+  reconnectInterval: number;
+  /** `NN_RECONNECT_IVL_MAX` (ms, 0 = no back-off): cap of the exponential back-off. */
+  reconnectIntervalMax: number;
+  /** `NN_SNDPRIO` (1 = highest … 16): priority of endpoints added afterwards for sending. */
+  sendPriority: number;
+  /** `NN_RCVPRIO` (1 = highest … 16): priority of endpoints added afterwards for receiving. */
+  receivePriority: number;
+  /** `NN_IPV4ONLY`: only IPv4 addresses (default true). */
+  ipv4Only: boolean;
+  /** `NN_SOCKET_NAME`: the socket's name in statistics and debugging output. */
+  name: string;
+  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
+  receiveMaxSize: number;
+  /** `NN_MAXTTL` (1–255): hops a message may take through devices. */
+  maxTtl: number;
+  /** `NN_TCP_NODELAY` at level `NN_TCP`: disable Nagle's algorithm. */
+  tcpNoDelay: boolean;
+  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
+  wsMessageType: 'text' | 'binary';
+}
+
+/** Options of the `Socket` constructor: `raw` and any writable option property. */
+export interface SocketOptions extends Partial<SocketOptionProperties> {
+  /** Open a raw socket (`AF_SP_RAW`) rather than a cooked one (`AF_SP`). */
+  raw?: boolean;
+}
+
+const READABLE = 1;
+const WRITABLE = 2;
+/** Most messages taken from the library per call, and per wake-up with waiters. */
+const BATCH = 256;
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** For async iteration: resolve `{ value, done: false }`, and end on close. */
+  iterating: boolean;
+}
+
+interface PendingSend extends Waiter<void> {
+  message: Message;
+}
+
+const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
+const DONE: Promise<IteratorResult<Buffer, undefined>> = /* @__PURE__ */ Promise.resolve({
+  done: true,
+  value: undefined,
+});
+
+// Sockets collected unclosed are closed off the JavaScript thread.
+const unclosed = /* @__PURE__ */ new FinalizationRegistry<NativeSocket>((native) => {
+  native.close().catch(() => {});
+});
+
+function checkOperation(opts: OperationOptions | undefined): void {
+  if (opts === undefined) return;
+  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
+  const { timeout, signal } = opts;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number') throw new TypeError('timeout must be a number of milliseconds');
+    if (!(timeout === -1 || (timeout >= 0 && timeout <= MAX_TIMEOUT))) {
+      throw new RangeError(`timeout must be -1 or from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`);
+    }
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+}
+
+function isMessage(m: unknown): m is Message {
+  return typeof m === 'string' || ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
+}
+
+/** A copy of a message whose bytes the caller may change while it waits in our queue. */
+function snapshot(m: Message): Message {
+  if (typeof m === 'string') return m;
+  if (m instanceof ArrayBuffer) return Buffer.from(new Uint8Array(m.slice(0)));
+  return Buffer.from(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+}
+
+function camelCase(s: string): string {
+  return s.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+const settableKeys = new WeakMap<object, Set<string>>();
+/** Names of the writable accessor properties along a prototype chain. */
+function settable(proto: object): Set<string> {
+  let keys = settableKeys.get(proto);
+  if (keys !== undefined) return keys;
+  keys = new Set();
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
+      if (d.set !== undefined) keys.add(k);
+    }
+  }
+  settableKeys.set(proto, keys);
+  return keys;
+}
+
+/**
+ * The part every nanomsg socket shares: lifetime, endpoints, options and
+ * statistics, plus the sending and receiving machinery as protected methods.
+ * `Socket` makes all of it public; each protocol class makes public only what
+ * its protocol can do (a `Pub` has no `recv`, a `Pull` no `send`).
+ */
+export abstract class SocketBase implements AsyncDisposable {
+  /** The protocol's nanomsg name, e.g. `'NN_PUB'`. */
+  readonly protocol: string;
+  /** True for a raw socket (`AF_SP_RAW`). */
+  readonly raw: boolean;
+  /** The nanomsg socket number (`nn_socket`'s result). */
+  readonly id: number;
+
+  #native: NativeSocket;
+  #onReady: (events: number) => void;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #watching = 0;
+  #inbox = new Queue<Buffer>();
+  #receivers = new Queue<Waiter<Buffer>>();
+  #senders = new Queue<PendingSend>();
+  #endpoints: Endpoint[] = [];
+  #batch: number;
+  #newExchangeOnSend: boolean;
+
+  /**
+   * Opens a socket (`nn_socket`).
+   * @param protocol - a protocol symbol name such as `'NN_PAIR'`
+   * @param options - `raw` and initial values of option properties
+   */
+  constructor(protocol: string, options: SocketOptions = {}) {
+    if (typeof protocol !== 'string') throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    const raw = options.raw ?? false;
+    if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
+    const keys = settable(Object.getPrototypeOf(this) as object);
+    for (const [key, value] of Object.entries(options)) {
+      if (key !== 'raw' && value !== undefined && !keys.has(key)) {
+        throw new TypeError(`unknown socket option ${JSON.stringify(key)}`);
+      }
+    }
+    const t = lib();
+    const info = t.byName.get(protocol);
+    if (info === undefined || info.namespace !== 'NN_NS_PROTOCOL') {
+      throw nnError('EINVAL', 'nn_socket', `unknown protocol ${JSON.stringify(protocol)}`);
+    }
+    this.protocol = protocol;
+    this.raw = raw;
+    this.#onReady = (events) => this.#ready(events);
+    this.#native = new t.native.Socket(symbol(raw ? 'AF_SP_RAW' : 'AF_SP'), info.value, this.#onReady);
+    this.id = this.#native.id;
+    // A cooked REP or RESPONDENT forgets a request's return path when the next
+    // one is received, so it must never receive ahead of its caller.
+    this.#batch = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT') ? 1 : BATCH;
+    // A cooked REQ or SURVEYOR drops the answers to an exchange once a new one
+    // starts; answers fetched ahead of the caller are dropped the same way.
+    this.#newExchangeOnSend = !raw && (protocol === 'NN_REQ' || protocol === 'NN_SURVEYOR');
+    unclosed.register(this, this.#native, this);
+    try {
+      for (const [key, value] of Object.entries(options)) {
+        if (key !== 'raw' && value !== undefined) (this as Record<string, unknown>)[key] = value;
+      }
+    } catch (error) {
+      void this.close();
+      throw error;
+    }
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The endpoints made by `bind` and `connect` and not shut down. */
+  get endpoints(): readonly Endpoint[] {
+    return this.#endpoints.slice();
+  }
+
+  /**
+   * Accepts connections at `address` (`nn_bind`): `inproc://name`,
+   * `ipc:///path`, `tcp://host:port`, `ws://host:port/path`.
+   * @throws NanomsgError `'EADDRINUSE'`, `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
+   * @example
+   * ```ts
+   * const ep = sock.bind('tcp://127.0.0.1:5555');
+   * ```
+   */
+  bind(address: string): Endpoint {
+    if (typeof address !== 'string') throw new TypeError('address must be a string');
+    return this.#endpoint(this.#native.bind(address), address);
+  }
+
+  /**
+   * Connects to `address` (`nn_connect`); the library connects, and
+   * reconnects, in the background.
+   * @throws NanomsgError `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
+   */
+  connect(address: string): Endpoint {
+    if (typeof address !== 'string') throw new TypeError('address must be a string');
+    return this.#endpoint(this.#native.connect(address), address);
+  }
+
+  #endpoint(id: number, address: string): Endpoint {
+    const list = this.#endpoints;
+    const native = this.#native;
+    const endpoint: Endpoint = Object.freeze({
+      id,
+      address,
+      shutdown(): void {
+        native.shutdown(id);
+        const i = list.indexOf(endpoint);
+        if (i >= 0) list.splice(i, 1);
+      },
+    });
+    list.push(endpoint);
+    return endpoint;
+  }
+
+  // ---- sending -------------------------------------------------------------
+
+  /** Sends `message`, waiting while the socket cannot take it. See `Socket.send`. */
+  protected sendMessage(message: Message, opts?: OperationOptions): Promise<void> {
+    try {
+      checkOperation(opts);
+      if (!isMessage(message)) {
+        throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
+      }
+      if (this.#closed) throw this.#badf('nn_send');
+      if (this.#senders.length === 0 && this.#native.send(message)) {
+        if (this.#newExchangeOnSend) this.#inbox.takeAll();
+        return RESOLVED;
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#queueSend(message, opts);
+  }
+
+  #queueSend(message: Message, opts: OperationOptions | undefined): Promise<void> {
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const timeout = opts?.timeout ?? (this.#getOption(sndTimeo()) as number);
+    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', 'nn_send'));
+    return new Promise<void>((resolve, reject) => {
+      const item: PendingSend = {
+        resolve,
+        reject,
+        message: snapshot(message),
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        iterating: false,
+      };
+      this.#arm(item, this.#senders, timeout, 'nn_send');
+      this.#senders.push(item);
+      this.#updateWatch();
+    });
+  }
+
+  /** Sends `message` if the socket can take it now. See `Socket.trySend`. */
+  protected trySendMessage(message: Message): boolean {
+    if (!isMessage(message)) {
+      throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
+    }
+    if (this.#closed) throw this.#badf('nn_send');
+    if (this.#senders.length > 0) return false;
+    const sent = this.#native.send(message);
+    if (sent && this.#newExchangeOnSend) this.#inbox.takeAll();
+    return sent;
+  }
+
+  #flush(): void {
+    for (let item = this.#senders.peek(); item !== undefined; item = this.#senders.peek()) {
+      let sent: boolean;
+      try {
+        sent = this.#native.send(item.message);
+      } catch (error) {
+        this.#senders.shift();
+        this.#settle(item);
+        item.reject(error);
+        continue;
+      }
+      if (!sent) return;
+      this.#senders.shift();
+      if (this.#newExchangeOnSend) this.#inbox.takeAll();
+      this.#settle(item);
+      item.resolve();
+    }
+  }
+
+  // ---- receiving -----------------------------------------------------------
+
+  /** Receives one message, waiting until one comes. See `Socket.recv`. */
+  protected receiveMessage(opts?: OperationOptions): Promise<Buffer> {
+    try {
+      checkOperation(opts);
+      if (this.#receivers.length === 0) {
+        const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
+        if (ready !== undefined) return Promise.resolve(ready);
+      }
+      if (this.#closed) throw this.#badf('nn_recv');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#queueReceive(opts, false) as Promise<Buffer>;
+  }
+
+  #queueReceive(
+    opts: OperationOptions | undefined,
+    iterating: boolean,
+  ): Promise<Buffer | IteratorResult<Buffer, undefined>> {
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const timeout = opts?.timeout ?? (this.#getOption(rcvTimeo()) as number);
+    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', 'nn_recv'));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<Buffer | IteratorResult<Buffer, undefined>> = {
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        iterating,
+      };
+      this.#arm(waiter, this.#receivers, timeout, 'nn_recv');
+      this.#receivers.push(waiter as Waiter<Buffer>);
+      this.#updateWatch();
+    });
+  }
+
+  /** Receives one message if one is ready now. See `Socket.tryRecv`. */
+  protected tryReceiveMessage(): Buffer | undefined {
+    const ready = this.#inbox.shift();
+    if (ready !== undefined) return ready;
+    if (this.#closed) throw this.#badf('nn_recv');
+    // Callers already waiting come first.
+    if (this.#receivers.length > 0) return undefined;
+    return this.#take();
+  }
+
+  /** Takes what the library has ready: the first message, the rest into the inbox. */
+  #take(): Buffer | undefined {
+    if (this.#batch === 1) return this.#native.recv();
+    const batch = this.#native.recvMany(this.#batch);
+    for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
+    return batch[0];
+  }
+
+  #deliver(): void {
+    let budget = BATCH * 4;
+    while (this.#receivers.length > 0) {
+      let message = this.#inbox.shift();
+      if (message === undefined) {
+        if (budget <= 0) return;
+        try {
+          message = this.#take();
+        } catch (error) {
+          const waiter = this.#receivers.shift()!;
+          this.#settle(waiter);
+          waiter.reject(error);
+          continue;
+        }
+        if (message === undefined) return;
+        budget -= this.#inbox.length + 1;
+      }
+      const waiter = this.#receivers.shift()!;
+      this.#settle(waiter);
+      if (waiter.iterating) {
+        (waiter as unknown as Waiter<IteratorResult<Buffer, undefined>>).resolve({ value: message, done: false });
+      } else {
+        waiter.resolve(message);
+      }
+    }
+  }
+
+  /**
+   * Lets waiting receivers ask the library again now: for protocols whose
+   * library state changes without a readiness event (a survey's deadline).
+   */
+  protected wakeReceivers(): void {
+    if (this.#closed) return;
+    this.#deliver();
+    this.#updateWatch();
+  }
+
+  /** The messages received, for `for await`; ends when the socket is closed. See `Socket[Symbol.asyncIterator]`. */
+  protected messages(): AsyncIterableIterator<Buffer> {
+    const next = (): Promise<IteratorResult<Buffer, undefined>> => {
+      if (this.#receivers.length === 0) {
+        let ready: Buffer | undefined;
+        try {
+          ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        if (ready !== undefined) return Promise.resolve({ value: ready, done: false });
+      }
+      if (this.#closed) return DONE;
+      return this.#queueReceive(undefined, true) as Promise<IteratorResult<Buffer, undefined>>;
+    };
+    const iterator: AsyncIterableIterator<Buffer> = {
+      next,
+      return: () => DONE,
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  // ---- waiting -------------------------------------------------------------
+
+  #arm<T>(waiter: Waiter<T>, queue: Queue<Waiter<T>>, timeout: number, syscall: string): void {
+    if (timeout > 0) {
+      waiter.timer = setTimeout(() => {
+        if (queue.remove(waiter)) {
+          this.#settle(waiter);
+          waiter.reject(nnError('ETIMEDOUT', syscall));
+          this.#updateWatch();
+        }
+      }, timeout);
+    }
+    const signal = waiter.signal;
+    if (signal !== undefined) {
+      waiter.onAbort = () => {
+        if (queue.remove(waiter)) {
+          this.#settle(waiter);
+          waiter.reject(signal.reason);
+          this.#updateWatch();
+        }
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+    }
+  }
+
+  #settle(waiter: Waiter<never> | Waiter<unknown>): void {
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+  }
+
+  #ready(events: number): void {
+    if (events & READABLE) this.#deliver();
+    if (events & WRITABLE) this.#flush();
+    this.#updateWatch();
+  }
+
+  #updateWatch(): void {
+    if (this.#closed) return;
+    const want = (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
+    if (want !== this.#watching) {
+      this.#native.watch(want);
+      this.#watching = want;
+    }
+  }
+
+  #badf(syscall: string) {
+    return nnError('EBADF', syscall, 'socket closed');
+  }
+
+  // ---- lifetime ------------------------------------------------------------
+
+  /**
+   * Closes the socket (`nn_close`, run off the event loop). The socket is
+   * `closed` at once; pending `send`/`recv` reject with code `'EBADF'`,
+   * iterators end, and later calls fail with `'EBADF'`. Resolves when the
+   * library has released the socket. Calling it again is harmless.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#closed = true;
+    unclosed.unregister(this);
+    this.#watching = 0;
+    const closing = this.#native.close();
+    this.#closing = closing;
+    this.#inbox.takeAll();
+    for (const waiter of this.#receivers.takeAll()) {
+      this.#settle(waiter);
+      if (waiter.iterating) {
+        (waiter as unknown as Waiter<IteratorResult<Buffer, undefined>>).resolve({ value: undefined, done: true });
+      } else {
+        waiter.reject(this.#badf('nn_recv'));
+      }
+    }
+    for (const item of this.#senders.takeAll()) {
+      this.#settle(item);
+      item.reject(this.#badf('nn_send'));
+    }
+    return closing;
+  }
+
+  /** `await using sock = new Pair()` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- options -------------------------------------------------------------
+
+  #getOption(spec: OptionSpec): number | boolean | string {
+    const { info, level } = spec;
+    const raw =
+      info.type === 'string'
+        ? this.#native.getStringOption(level, info.value)
+        : this.#native.getIntOption(level, info.value);
+    return decodeOption(spec, raw);
+  }
+
+  #setOption(spec: OptionSpec, value: unknown): void {
+    const encoded = encodeOption(spec, value);
+    const { info, level } = spec;
+    if (typeof encoded === 'number') this.#native.setIntOption(level, info.value, encoded);
+    else this.#native.setBytesOption(level, info.value, encoded);
+  }
+
+  /**
+   * Reads any option by its nanomsg name (`nn_getsockopt`). The level is
+   * inferred (`NN_SOL_SOCKET`, or `NN_TCP` for `NN_TCP_*`, `NN_SUB` for
+   * `NN_SUB_*`, ...) unless given as a symbol name.
+   * @example
+   * ```ts
+   * sock.getOption('NN_SNDBUF'); // 131072
+   * sock.getOption('NN_TCP_NODELAY'); // false
+   * ```
+   */
+  getOption(name: string, level?: string): number | boolean | string {
+    return this.#getOption(optionSpec(name, 'nn_getsockopt', level));
+  }
+
+  /**
+   * Sets any option by its nanomsg name (`nn_setsockopt`), checked against the
+   * symbol table's type and unit. Integers, booleans for boolean options, and
+   * strings or bytes for string options (`NN_SUB_SUBSCRIBE`).
+   */
+  setOption(name: string, value: OptionValue, level?: string): void {
+    this.#setOption(optionSpec(name, 'nn_setsockopt', level), value);
+  }
+
+  /** Reads an option for a property accessor of this class or a subclass. */
+  protected option(name: string): number | boolean | string {
+    return this.#getOption(optionSpec(name, 'nn_getsockopt'));
+  }
+
+  /** Writes an option for a property accessor of this class or a subclass. */
+  protected setOptionValue(name: string, value: unknown): void {
+    this.#setOption(optionSpec(name, 'nn_setsockopt'), value);
+  }
+
+  get linger(): number {
+    return this.option('NN_LINGER') as number;
+  }
+  set linger(value: number) {
+    this.setOptionValue('NN_LINGER', value);
+  }
+  get sendBufferSize(): number {
+    return this.option('NN_SNDBUF') as number;
+  }
+  set sendBufferSize(value: number) {
+    this.setOptionValue('NN_SNDBUF', value);
+  }
+  get receiveBufferSize(): number {
+    return this.option('NN_RCVBUF') as number;
+  }
+  set receiveBufferSize(value: number) {
+    this.setOptionValue('NN_RCVBUF', value);
+  }
+  get sendTimeout(): number {
+    return this.option('NN_SNDTIMEO') as number;
+  }
+  set sendTimeout(value: number) {
+    this.setOptionValue('NN_SNDTIMEO', value);
+  }
+  get receiveTimeout(): number {
+    return this.option('NN_RCVTIMEO') as number;
+  }
+  set receiveTimeout(value: number) {
+    this.setOptionValue('NN_RCVTIMEO', value);
+  }
+  get reconnectInterval(): number {
+    return this.option('NN_RECONNECT_IVL') as number;
+  }
+  set reconnectInterval(value: number) {
+    this.setOptionValue('NN_RECONNECT_IVL', value);
+  }
+  get reconnectIntervalMax(): number {
+    return this.option('NN_RECONNECT_IVL_MAX') as number;
+  }
+  set reconnectIntervalMax(value: number) {
+    this.setOptionValue('NN_RECONNECT_IVL_MAX', value);
+  }
+  get sendPriority(): number {
+    return this.option('NN_SNDPRIO') as number;
+  }
+  set sendPriority(value: number) {
+    this.setOptionValue('NN_SNDPRIO', value);
+  }
+  get receivePriority(): number {
+    return this.option('NN_RCVPRIO') as number;
+  }
+  set receivePriority(value: number) {
+    this.setOptionValue('NN_RCVPRIO', value);
+  }
+  get ipv4Only(): boolean {
+    return this.option('NN_IPV4ONLY') as boolean;
+  }
+  set ipv4Only(value: boolean) {
+    this.setOptionValue('NN_IPV4ONLY', value);
+  }
+  get name(): string {
+    return this.option('NN_SOCKET_NAME') as string;
+  }
+  set name(value: string) {
+    if (typeof value !== 'string') throw new TypeError('name must be a string');
+    this.setOptionValue('NN_SOCKET_NAME', value);
+  }
+  get receiveMaxSize(): number {
+    return this.option('NN_RCVMAXSIZE') as number;
+  }
+  set receiveMaxSize(value: number) {
+    this.setOptionValue('NN_RCVMAXSIZE', value);
+  }
+  get maxTtl(): number {
+    this.#require('maxTtl', 'nn_getsockopt');
+    return this.option('NN_MAXTTL') as number;
+  }
+  set maxTtl(value: number) {
+    this.#require('maxTtl', 'nn_setsockopt');
+    this.setOptionValue('NN_MAXTTL', value);
+  }
+  get tcpNoDelay(): boolean {
+    return this.option('NN_TCP_NODELAY') as boolean;
+  }
+  set tcpNoDelay(value: boolean) {
+    this.setOptionValue('NN_TCP_NODELAY', value);
+  }
+  get wsMessageType(): 'text' | 'binary' {
+    this.#require('websocket', 'nn_getsockopt');
+    return this.option('NN_WS_MSG_TYPE') === symbol('NN_WS_MSG_TYPE_TEXT') ? 'text' : 'binary';
+  }
+  set wsMessageType(value: 'text' | 'binary') {
+    this.#require('websocket', 'nn_setsockopt');
+    if (value !== 'text' && value !== 'binary') throw new TypeError('wsMessageType must be "text" or "binary"');
+    this.setOptionValue('NN_WS_MSG_TYPE', symbol(value === 'text' ? 'NN_WS_MSG_TYPE_TEXT' : 'NN_WS_MSG_TYPE_BINARY'));
+  }
+
+  #require(feature: string, syscall: string): void {
+    if (lib().features[feature] !== true) throw nnError('ENOTSUP', syscall, `the loaded libnanomsg lacks ${feature}`);
+  }
+
+  /**
+   * Every `NN_STAT_*` counter of the socket (`nn_get_statistic`), keyed by
+   * camelCase name without the prefix: `messagesSent`, `bytesReceived`,
+   * `currentConnections`, ...
+   * @throws NanomsgError `'ENOTSUP'` when the library has no statistics.
+   */
+  statistics(): Record<string, number> {
+    this.#require('statistics', 'nn_get_statistic');
+    const out: Record<string, number> = {};
+    for (const s of statisticSymbols()) out[s.key] = this.#native.statistic(s.value);
+    return out;
+  }
+}
+
+let statList: { key: string; value: number }[] | undefined;
+function statisticSymbols(): { key: string; value: number }[] {
+  statList ??= lib()
+    .list.filter((s) => s.namespace === 'NN_NS_STATISTIC')
+    .map((s) => ({ key: camelCase(s.name.replace(/^NN_STAT_/, '')), value: s.value }));
+  return statList;
+}
+
+let sndTimeoSpec: OptionSpec | undefined;
+let rcvTimeoSpec: OptionSpec | undefined;
+function sndTimeo(): OptionSpec {
+  return (sndTimeoSpec ??= optionSpec('NN_SNDTIMEO', 'nn_getsockopt'));
+}
+function rcvTimeo(): OptionSpec {
+  return (rcvTimeoSpec ??= optionSpec('NN_RCVTIMEO', 'nn_getsockopt'));
+}
+
+/**
+ * A nanomsg socket of any protocol, with every operation public. The protocol
+ * packages (`@nanomsg-ts/pair`, `pubsub`, ...) give typed classes that expose
+ * only what their protocol can do.
+ *
+ * @example
+ * ```ts
+ * import { Socket } from '@nanomsg-ts/core';
+ * const a = new Socket('NN_PAIR'); a.bind('inproc://x');
+ * const b = new Socket('NN_PAIR'); b.connect('inproc://x');
+ * await a.send('hello');
+ * console.log((await b.recv()).toString()); // hello
+ * ```
+ */
+export class Socket extends SocketBase {
+  /**
+   * Sends a message (`nn_send`). Strings are sent as UTF-8. Resolves once the
+   * library accepted the message; while the socket cannot take it the promise
+   * waits, without blocking the event loop, and sends keep their order.
+   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
+   */
+  send(message: Message, opts?: OperationOptions): Promise<void> {
+    return this.sendMessage(message, opts);
+  }
+
+  /**
+   * Receives one message (`nn_recv` with `NN_MSG`) as a Buffer. Several
+   * pending `recv` calls are served in the order they were made.
+   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
+   */
+  recv(opts?: OperationOptions): Promise<Buffer> {
+    return this.receiveMessage(opts);
+  }
+
+  /** Sends now if the socket can take the message (`NN_DONTWAIT`); `false` means it would block. */
+  trySend(message: Message): boolean {
+    return this.trySendMessage(message);
+  }
+
+  /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
+  tryRecv(): Buffer | undefined {
+    return this.tryReceiveMessage();
+  }
+
+  /** Yields every message received; completes when the socket is closed. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    return this.messages();
+  }
+}
