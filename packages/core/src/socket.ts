@@ -269,7 +269,7 @@ export abstract class SocketBase implements AsyncDisposable {
   // ---- sending -------------------------------------------------------------
 
   /** Sends `message`, waiting while the socket cannot take it. See `Socket.send`. */
-  protected sendMessage(message: Message, opts?: OperationOptions): Promise<void> {
+  protected doSend(message: Message, opts?: OperationOptions): Promise<void> {
     try {
       checkOperation(opts);
       if (!isMessage(message)) {
@@ -308,7 +308,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   /** Sends `message` if the socket can take it now. See `Socket.trySend`. */
-  protected trySendMessage(message: Message): boolean {
+  protected doTrySend(message: Message): boolean {
     if (!isMessage(message)) {
       throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
     }
@@ -341,7 +341,7 @@ export abstract class SocketBase implements AsyncDisposable {
   // ---- receiving -----------------------------------------------------------
 
   /** Receives one message, waiting until one comes. See `Socket.recv`. */
-  protected receiveMessage(opts?: OperationOptions): Promise<Buffer> {
+  protected doRecv(opts?: OperationOptions): Promise<Buffer> {
     try {
       checkOperation(opts);
       if (this.#receivers.length === 0) {
@@ -379,7 +379,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   /** Receives one message if one is ready now. See `Socket.tryRecv`. */
-  protected tryReceiveMessage(): Buffer | undefined {
+  protected doTryRecv(): Buffer | undefined {
     const ready = this.#inbox.shift();
     if (ready !== undefined) return ready;
     if (this.#closed) throw this.#badf('nn_recv');
@@ -434,7 +434,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   /** The messages received, for `for await`; ends when the socket is closed. See `Socket[Symbol.asyncIterator]`. */
-  protected messages(): AsyncIterableIterator<Buffer> {
+  protected doIterate(): AsyncIterableIterator<Buffer> {
     const next = (): Promise<IteratorResult<Buffer, undefined>> => {
       if (this.#receivers.length === 0) {
         let ready: Buffer | undefined;
@@ -746,7 +746,7 @@ export class Socket extends SocketBase {
    * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
    */
   send(message: Message, opts?: OperationOptions): Promise<void> {
-    return this.sendMessage(message, opts);
+    return this.doSend(message, opts);
   }
 
   /**
@@ -755,21 +755,21 @@ export class Socket extends SocketBase {
    * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
    */
   recv(opts?: OperationOptions): Promise<Buffer> {
-    return this.receiveMessage(opts);
+    return this.doRecv(opts);
   }
 
   /** Sends now if the socket can take the message (`NN_DONTWAIT`); `false` means it would block. */
   trySend(message: Message): boolean {
-    return this.trySendMessage(message);
+    return this.doTrySend(message);
   }
 
   /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
   tryRecv(): Buffer | undefined {
-    return this.tryReceiveMessage();
+    return this.doTryRecv();
   }
 
   /** Yields every message received; completes when the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
-    return this.messages();
+    return this.doIterate();
   }
 }
