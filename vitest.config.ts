@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // behaviour (unclosed sockets closed when collected) can be tested directly.
 export default defineConfig({
   test: {
-    include: ['native/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['native/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'testing/**/*.test.ts'],
     pool: 'forks',
     execArgv: ['--expose-gc'],
     testTimeout: 20_000,

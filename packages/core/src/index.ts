@@ -2,6 +2,7 @@ export { NanomsgError } from './errors.js';
 export {
   symbols,
   symbol,
+  nnError as nanomsgError,
   version,
   features,
   type SymbolInfo,
@@ -19,3 +20,4 @@ export {
   type SocketOptions,
   type SocketOptionProperties,
 } from './socket.js';
+export { SendingSocket, ReceivingSocket } from './directional.js';

@@ -125,8 +125,10 @@ export function symbolInfo(name: string): SymbolInfo | undefined {
 }
 
 /**
- * @internal A NanomsgError for `code` raised by the binding on the library's
- * behalf, with the library's own number and text for it.
+ * A `NanomsgError` for `code` (e.g. `'ETIMEDOUT'`) raised on the library's
+ * behalf by `syscall`, with the loaded library's number and `nn_strerror` text
+ * for it. Exported from the package as `nanomsgError`, for protocol packages
+ * and applications that settle an operation themselves.
  */
 export function nnError(code: string, syscall: string, detail?: string): NanomsgError {
   const t = lib();

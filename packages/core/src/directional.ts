@@ -1,0 +1,46 @@
+import { SocketBase, type Message, type OperationOptions } from './socket.js';
+
+/**
+ * A socket whose protocol only sends (`NN_PUB`, `NN_PUSH`): `send` and
+ * `trySend`, and no receiving method at all. Protocol packages subclass it.
+ */
+export abstract class SendingSocket extends SocketBase {
+  /**
+   * Sends a message (`nn_send`). Strings are sent as UTF-8. Resolves once the
+   * library accepted the message; while it cannot, the promise waits without
+   * blocking the event loop, and sends keep their order.
+   */
+  send(message: Message, opts?: OperationOptions): Promise<void> {
+    return this.doSend(message, opts);
+  }
+
+  /** Sends now if the socket can take the message (`NN_DONTWAIT`); `false` means it would block. */
+  trySend(message: Message): boolean {
+    return this.doTrySend(message);
+  }
+}
+
+/**
+ * A socket whose protocol only receives (`NN_SUB`, `NN_PULL`): `recv`,
+ * `tryRecv` and async iteration, and no sending method at all. Protocol
+ * packages subclass it.
+ */
+export abstract class ReceivingSocket extends SocketBase {
+  /**
+   * Receives one message (`nn_recv` with `NN_MSG`) as a Buffer. Several pending
+   * `recv` calls are served in the order they were made.
+   */
+  recv(opts?: OperationOptions): Promise<Buffer> {
+    return this.doRecv(opts);
+  }
+
+  /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
+  tryRecv(): Buffer | undefined {
+    return this.doTryRecv();
+  }
+
+  /** Yields every message received; completes when the socket is closed. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    return this.doIterate();
+  }
+}

@@ -1,0 +1,32 @@
+import { Socket, type SocketOptions } from '@nanomsg-ts/core';
+
+export { NanomsgError } from '@nanomsg-ts/core';
+export type {
+  Endpoint,
+  Message,
+  OperationOptions,
+  SocketOptionProperties,
+  SocketOptions,
+} from '@nanomsg-ts/core';
+
+/**
+ * A PAIR socket (`NN_PAIR`): one-to-one, both directions. It talks to exactly
+ * one peer at a time; further connections wait until that peer goes away.
+ *
+ * @example
+ * ```ts
+ * import { Pair } from '@nanomsg-ts/pair';
+ * await using a = new Pair();
+ * await using b = new Pair();
+ * a.bind('ipc:///tmp/pair.ipc');
+ * b.connect('ipc:///tmp/pair.ipc');
+ * await b.send('ping');
+ * console.log(String(await a.recv())); // ping
+ * ```
+ */
+export class Pair extends Socket {
+  /** Opens a PAIR socket (`nn_socket(AF_SP, NN_PAIR)`; `raw: true` for `AF_SP_RAW`). */
+  constructor(options?: SocketOptions) {
+    super('NN_PAIR', options);
+  }
+}

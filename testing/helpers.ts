@@ -1,0 +1,80 @@
+// Shared by the protocol packages' tests: transports, fresh addresses, and
+// small waiting helpers. Imported by relative path; not a published package.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Transport = 'inproc' | 'ipc' | 'tcp' | 'ws';
+export const transports: readonly Transport[] = ['inproc', 'ipc', 'tcp', 'ws'];
+/** Transports where the two ends may be different processes. */
+export const networkTransports: readonly Transport[] = ['ipc', 'tcp', 'ws'];
+
+const dir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+let serial = 0;
+
+/** A fresh address for `transport` (tcp and ws: a random port on 127.0.0.1). */
+export function address(transport: Transport): string {
+  serial += 1;
+  switch (transport) {
+    case 'inproc':
+      return `inproc://t${process.pid}-${serial}`;
+    case 'ipc':
+      return `ipc://${join(dir, `s${serial}.ipc`)}`;
+    case 'tcp':
+      return `tcp://127.0.0.1:${randomPort()}`;
+    case 'ws':
+      return `ws://127.0.0.1:${randomPort()}/t${serial}`;
+  }
+}
+
+function randomPort(): number {
+  return 20000 + Math.floor(Math.random() * 40000);
+}
+
+interface Bindable {
+  bind(address: string): { address: string };
+}
+
+/** Binds to a fresh address, trying other ports while one is in use. */
+export function bindAny(socket: Bindable, transport: Transport): string {
+  for (let attempt = 0; ; attempt++) {
+    const addr = address(transport);
+    try {
+      socket.bind(addr);
+      return addr;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt > 20) throw error;
+    }
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves with the outcome of `promise`, or `'pending'` if it has not settled within `ms`. */
+export async function settledWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value: T } | { error: unknown } | 'pending'> {
+  return Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    sleep(ms).then(() => 'pending' as const),
+  ]);
+}
+
+/** Repeats `send` until `recv` yields something (connections come up in the background). */
+export async function untilDelivered(
+  send: () => Promise<unknown>,
+  received: () => boolean,
+  { every = 20, within = 5000 } = {},
+): Promise<void> {
+  const end = Date.now() + within;
+  while (!received()) {
+    if (Date.now() > end) throw new Error(`nothing delivered within ${within} ms`);
+    await send();
+    await sleep(every);
+  }
+}
