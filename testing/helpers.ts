@@ -24,7 +24,8 @@ export function address(transport: Transport): string {
     case 'tcp':
       return `tcp://127.0.0.1:${randomPort()}`;
     case 'ws':
-      return `ws://127.0.0.1:${randomPort()}/t${serial}`;
+      // nanomsg 1.1.5 refuses a resource path in a ws:// bind address (EINVAL).
+      return `ws://127.0.0.1:${randomPort()}`;
   }
 }
 
@@ -77,4 +78,35 @@ export async function untilDelivered(
     await send();
     await sleep(every);
   }
+}
+
+interface HasStatistics {
+  statistics(): Record<string, number>;
+}
+
+/** Waits until `socket` has at least `n` live connections (nn_get_statistic NN_STAT_CURRENT_CONNECTIONS). */
+export async function connections(socket: HasStatistics, n: number, within = 5000): Promise<void> {
+  const end = Date.now() + within;
+  while (socket.statistics().currentConnections! < n) {
+    if (Date.now() > end) throw new Error(`fewer than ${n} connections after ${within} ms`);
+    await sleep(5);
+  }
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Collects sockets made in a test and closes them all afterwards. */
+export function track(): { add<T extends Closable>(socket: T): T; closeAll(): Promise<void> } {
+  const open: Closable[] = [];
+  return {
+    add(socket) {
+      open.push(socket);
+      return socket;
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    },
+  };
 }
