@@ -39,7 +39,7 @@ if (!onPath('pnpm')) {
     const bin = join(root, 'node_modules', '.cache', 'nanomsg-ts', 'bin');
     mkdirSync(bin, { recursive: true });
     const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`;
-    const runner = /\.c?js$/.test(pnpmJs)
+    const runner = /\.[cm]?js$/.test(pnpmJs)
       ? `exec ${quote(process.execPath)} ${quote(pnpmJs)} "$@"`
       : `exec ${quote(pnpmJs)} "$@"`;
     writeFileSync(join(bin, 'pnpm'), `#!/bin/sh\n${runner}\n`);
