@@ -84,6 +84,24 @@ describe.each(transports)('pipeline over %s', (transport) => {
   });
 });
 
+describe('several pending recv on one Pull', () => {
+  it('serves them in call order, one message each, and an aborted one loses nothing', async () => {
+    const pull = sockets.add(new Pull());
+    const push = sockets.add(new Push());
+    push.connect(bindAny(pull, 'ipc'));
+    const controller = new AbortController();
+    const first = pull.recv();
+    const aborted = pull.recv({ signal: controller.signal });
+    const second = pull.recv();
+    const third = pull.recv();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    for (const m of ['a', 'b', 'c', 'd']) await push.send(m);
+    expect((await Promise.all([first, second, third])).map(String)).toEqual(['a', 'b', 'c']);
+    expect(String(await pull.recv({ timeout: 2000 }))).toBe('d');
+  });
+});
+
 describe('push backpressure', () => {
   it('waits while no puller can take the message, and delivers it once one connects', async () => {
     const push = sockets.add(new Push());
