@@ -1,0 +1,196 @@
+// Timeouts, AbortSignal and the event loop while a send or recv waits.
+import { describe, expect, it } from 'vitest';
+import { NanomsgError } from '@nanomsg-ts/core';
+import { bindAny, connectedPair, rejection, sleep, transports, useSockets } from './helpers.js';
+
+const open = useSockets();
+
+/** How long `promise` took to reject, and with what. */
+async function timedRejection(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const start = performance.now();
+  const error = await rejection(promise);
+  return { error, ms: performance.now() - start };
+}
+
+describe.each(transports)('Socket timeouts over %s', (transport) => {
+  it('recv without timeout: uses receiveTimeout and rejects ETIMEDOUT after about that long', async () => {
+    const { bound } = connectedPair(open, transport);
+    bound.receiveTimeout = 150;
+    const { error, ms } = await timedRejection(bound.recv());
+    expect(error).toBeInstanceOf(NanomsgError);
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', syscall: 'nn_recv' });
+    expect(ms).toBeGreaterThanOrEqual(140);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('send without timeout: uses sendTimeout and rejects ETIMEDOUT after about that long (PUSH, no peer)', async () => {
+    const push = open('NN_PUSH', { sendTimeout: 150 });
+    bindAny(push, transport);
+    const { error, ms } = await timedRejection(push.send('nobody listens'));
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', syscall: 'nn_send' });
+    expect(ms).toBeGreaterThanOrEqual(140);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('explicit timeout: overrides a longer receiveTimeout', async () => {
+    const { bound } = connectedPair(open, transport, 'NN_PAIR', { bound: { receiveTimeout: 10_000 } });
+    const { error, ms } = await timedRejection(bound.recv({ timeout: 80 }));
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(ms).toBeGreaterThanOrEqual(70);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('explicit timeout -1: waits past a short receiveTimeout for the message', async () => {
+    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', { bound: { receiveTimeout: 30 } });
+    const pending = bound.recv({ timeout: -1 });
+    await sleep(150);
+    await connected.send('late but wanted');
+    expect((await pending).toString()).toBe('late but wanted');
+  });
+
+  it('explicit timeout on send: rejects ETIMEDOUT, and the message is not sent later', async () => {
+    const push = open('NN_PUSH');
+    const ep = bindAny(push, transport);
+    const { error, ms } = await timedRejection(push.send('expired', { timeout: 60 }));
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', syscall: 'nn_send' });
+    expect(ms).toBeGreaterThanOrEqual(50);
+    const pull = open('NN_PULL');
+    pull.connect(ep.address);
+    await push.send('fresh');
+    expect((await pull.recv({ timeout: 5000 })).toString()).toBe('fresh');
+  });
+
+  it('timeout 0: rejects ETIMEDOUT at once when nothing is ready, resolves when a message is', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const { error, ms } = await timedRejection(bound.recv({ timeout: 0 }));
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(ms).toBeLessThan(50);
+    await connected.send('now');
+    await expect(bound.recv({ timeout: 5000 })).resolves.toEqual(Buffer.from('now'));
+    await connected.send('ready');
+    await sleep(50);
+    expect((await bound.recv({ timeout: 0 })).toString()).toBe('ready');
+  });
+
+  it('a timed-out recv loses no message: the next recv gets it', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    await expect(bound.recv({ timeout: 30 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await connected.send('kept');
+    expect((await bound.recv({ timeout: 5000 })).toString()).toBe('kept');
+  });
+
+  it('wrong timeout values: TypeError or RangeError, nothing waits', async () => {
+    const { bound } = connectedPair(open, transport);
+    await expect(bound.recv({ timeout: '100' as unknown as number })).rejects.toThrow(TypeError);
+    await expect(bound.recv({ timeout: -2 })).rejects.toThrow(RangeError);
+    await expect(bound.recv({ timeout: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(bound.recv({ timeout: 2 ** 31 })).rejects.toThrow(RangeError);
+    await expect(bound.send('x', { timeout: -5 })).rejects.toThrow(RangeError);
+    await expect(bound.send('x', { signal: {} as AbortSignal })).rejects.toThrow(TypeError);
+    await expect(bound.recv(42 as unknown as { timeout: number })).rejects.toThrow(TypeError);
+  });
+});
+
+describe.each(transports)('Socket AbortSignal over %s', (transport) => {
+  it('abort a pending recv: rejects with the signal reason; the message stays queued for the next recv', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const aborted = bound.recv({ signal: controller.signal });
+    await sleep(10);
+    controller.abort(reason);
+    expect(await rejection(aborted)).toBe(reason);
+    await connected.send('still here');
+    expect((await bound.recv({ timeout: 5000 })).toString()).toBe('still here');
+  });
+
+  it('abort one of two pending recvs: the other one gets the message', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const controller = new AbortController();
+    const first = rejection(bound.recv({ signal: controller.signal }));
+    const second = bound.recv();
+    controller.abort();
+    await connected.send('for the second');
+    expect(await first).toMatchObject({ name: 'AbortError' });
+    expect((await second).toString()).toBe('for the second');
+  });
+
+  it('default reason: an AbortError DOMException', async () => {
+    const { bound } = connectedPair(open, transport);
+    const controller = new AbortController();
+    const pending = bound.recv({ signal: controller.signal });
+    controller.abort();
+    const error = await rejection(pending);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(error).toBe(controller.signal.reason);
+  });
+
+  it('AbortSignal.timeout: rejects with its TimeoutError', async () => {
+    const { bound } = connectedPair(open, transport);
+    const error = await rejection(bound.recv({ signal: AbortSignal.timeout(50) }));
+    expect(error).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('abort a pending send: rejects with the reason and the message is never delivered', async () => {
+    const push = open('NN_PUSH');
+    const ep = bindAny(push, transport);
+    const controller = new AbortController();
+    const aborted = push.send('cancelled', { signal: controller.signal });
+    const kept = push.send('kept');
+    controller.abort('stop');
+    expect(await rejection(aborted)).toBe('stop');
+    const pull = open('NN_PULL');
+    pull.connect(ep.address);
+    await kept;
+    expect((await pull.recv({ timeout: 5000 })).toString()).toBe('kept');
+    await expect(pull.recv({ timeout: 100 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('a signal aborted after the recv resolved changes nothing', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const controller = new AbortController();
+    const pending = bound.recv({ signal: controller.signal });
+    await connected.send('delivered');
+    expect((await pending).toString()).toBe('delivered');
+    controller.abort();
+    await connected.send('next');
+    expect((await bound.recv({ timeout: 5000 })).toString()).toBe('next');
+  });
+});
+
+describe.each(transports)('Socket and the event loop over %s', (transport) => {
+  it('a pending recv does not block: intervals keep ticking until the message comes', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 5);
+    try {
+      const pending = bound.recv();
+      setTimeout(() => void connected.send('wake up'), 250);
+      const ticksBefore = ticks;
+      const got = await pending;
+      expect(got.toString()).toBe('wake up');
+      expect(ticks - ticksBefore).toBeGreaterThanOrEqual(10);
+    } finally {
+      clearInterval(interval);
+    }
+  });
+
+  it('a pending send does not block: intervals keep ticking until a peer takes it', async () => {
+    const push = open('NN_PUSH');
+    const ep = bindAny(push, transport);
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 5);
+    try {
+      const pending = push.send('waiting for a peer');
+      await sleep(200);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      const pull = open('NN_PULL');
+      pull.connect(ep.address);
+      await pending;
+      expect((await pull.recv({ timeout: 5000 })).toString()).toBe('waiting for a peer');
+    } finally {
+      clearInterval(interval);
+    }
+  });
+});
