@@ -1,7 +1,17 @@
 // The whole surface of the compiled addon. Internal: only @nanomsg-ts/core uses it.
 
-/** Readiness bits: 1 = NN_RCVFD readable (a message waits), 2 = NN_SNDFD readable (can send). */
+/**
+ * Readiness bits: 1 = NN_RCVFD readable (a message waits), 2 = NN_SNDFD readable (can send).
+ * `onReady` may also get 4, once, when terminate() was called: the watchers are stopped then.
+ */
 export type ReadyEvents = number;
+
+/** A message with its SP header (nn_recvmsg control data, level PROTO_SP, type SP_HDR). */
+export interface RawMessage {
+  body: Buffer;
+  /** The SP header bytes; empty on a cooked socket, whose protocol consumed them. */
+  header: Buffer;
+}
 
 export declare class Socket {
   /** nn_socket(domain, protocol); `onReady(events)` is called while watched descriptors are ready. */
@@ -21,11 +31,19 @@ export declare class Socket {
   recv(): Buffer | undefined;
   /** Up to `max` messages ready now, in order. */
   recvMany(max: number): Buffer[];
+  /** nn_sendmsg with NN_DONTWAIT and the SP header as control data: true when taken, false on EAGAIN. */
+  sendMsg(body: string | ArrayBufferView | ArrayBuffer, header: ArrayBufferView | ArrayBuffer): boolean;
+  /** nn_recvmsg with NN_MSG | NN_DONTWAIT, body and SP header; undefined on EAGAIN. */
+  recvMsg(): RawMessage | undefined;
+  /** Up to `max` messages with their headers ready now, in order. */
+  recvMsgMany(max: number): RawMessage[];
+  /** nn_poll with timeout 0: which of `events` (1 in, 2 out) are ready now. Never waits. */
+  poll(events: ReadyEvents): ReadyEvents;
   /** Watch NN_RCVFD (1) and/or NN_SNDFD (2) on this thread's loop; 0 stops. */
   watch(events: ReadyEvents): void;
   /** nn_get_statistic. */
   statistic(stat: number): number;
-  /** Stops the watchers, then nn_close on the thread pool. */
+  /** Stops the watchers and this socket's devices, then nn_close on the thread pool. */
   close(): Promise<void>;
 }
 
@@ -49,5 +67,20 @@ export declare function setErrorClass(
     address: string | undefined,
   ) => Error,
 ): void;
+/**
+ * Forwards messages between two raw sockets (or, with one, back into it) on a
+ * thread of its own, with nn_device's checks (EINVAL for cooked sockets or
+ * mismatched protocols). Rejects with the error that ended it: EBADF when one
+ * of the sockets is closed, ETERM after terminate().
+ */
+export declare function device(a: Socket, b?: Socket): Promise<void>;
+/**
+ * nn_term for the whole process: stops every device and watcher (calling
+ * onReady(4) on this environment's sockets at once, on other environments'
+ * from their loops), then runs nn_term on a background thread.
+ */
+export declare function terminate(): void;
+/** True once terminate() was called in any environment. */
+export declare function terminated(): boolean;
 export declare function setCopyThreshold(bytes: number): void;
 export declare function getCopyThreshold(): number;

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "device.h"
 #include "errors.h"
+#include "global.h"
 #include "socket.h"
 
 namespace nnts {
@@ -33,12 +35,23 @@ bool RuntimeSymbol(const char* name, int* value) {
 
 }  // namespace
 
-Addon::Addon(Napi::Env env, Napi::Object exports) {
+Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   if (napi_get_uv_event_loop(env, &loop_) != napi_ok) {
     Napi::Error::New(env, "nanomsg-ts: no event loop for this environment")
         .ThrowAsJavaScriptException();
     return;
   }
+  // Wakes this environment when terminate() is called in another one; it
+  // never keeps the loop alive by itself.
+  terminate_async_ = new uv_async_t;
+  if (uv_async_init(loop_, terminate_async_, OnTerminateAsync) != 0) {
+    delete terminate_async_;
+    terminate_async_ = nullptr;
+  } else {
+    terminate_async_->data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(terminate_async_));
+  }
+  global::AddEnvironment(this);
   for (int i = 0;; i++) {
     nn_symbol_properties p;
     if (nn_symbol_info(i, &p, sizeof(p)) == 0) break;
@@ -48,14 +61,17 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   socket_ctor = Napi::Persistent(ctor);
   exports.Set("Socket", ctor);
   DefineAddon(exports, {
-                            InstanceMethod<&Addon::Symbols>("symbols"),
-                            InstanceMethod<&Addon::Versions>("versions"),
-                            InstanceMethod<&Addon::CompiledFeatures>("compiledFeatures"),
-                            InstanceMethod<&Addon::StrError>("strerror"),
-                            InstanceMethod<&Addon::SetErrorClass>("setErrorClass"),
-                            InstanceMethod<&Addon::SetCopyThreshold>("setCopyThreshold"),
-                            InstanceMethod<&Addon::GetCopyThreshold>("getCopyThreshold"),
-                        });
+                           InstanceMethod<&Addon::Symbols>("symbols"),
+                           InstanceMethod<&Addon::Versions>("versions"),
+                           InstanceMethod<&Addon::CompiledFeatures>("compiledFeatures"),
+                           InstanceMethod<&Addon::StrError>("strerror"),
+                           InstanceMethod<&Addon::SetErrorClass>("setErrorClass"),
+                           InstanceMethod<&Addon::SetCopyThreshold>("setCopyThreshold"),
+                           InstanceMethod<&Addon::GetCopyThreshold>("getCopyThreshold"),
+                           InstanceMethod<&Addon::StartDevice>("device"),
+                           InstanceMethod<&Addon::Terminate>("terminate"),
+                           InstanceMethod<&Addon::IsTerminated>("terminated"),
+                       });
 }
 
 Addon::~Addon() {
@@ -64,6 +80,57 @@ Addon::~Addon() {
   std::vector<Socket*> open(sockets_.begin(), sockets_.end());
   sockets_.clear();
   for (Socket* s : open) s->CloseNow();
+  // Their threads have let go by now; close their loop handles.
+  auto devices = std::move(devices_);
+  devices_.clear();
+  for (auto& entry : devices) entry.second->Abandon();
+  devices.clear();
+  if (terminate_async_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(terminate_async_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    terminate_async_ = nullptr;
+  }
+  global::RemoveEnvironment(this);
+}
+
+void Addon::AddDevice(std::shared_ptr<Device> d) {
+  Device* key = d.get();
+  devices_.emplace(key, std::move(d));
+}
+
+void Addon::NotifyTerminated() {
+  if (terminate_async_ != nullptr) {
+    uv_async_send(terminate_async_);
+  } else {
+    global::Acknowledge(this);  // nothing could be watched here without a loop
+  }
+}
+
+void Addon::OnTerminateAsync(uv_async_t* handle) {
+  auto* self = static_cast<Addon*>(handle->data);
+  self->OnTerminated();
+  global::Acknowledge(self);
+}
+
+void Addon::OnTerminated() {
+  Napi::Env env(env_);
+  Napi::HandleScope scope(env);
+  // JavaScript runs in between (onReady), so walk a copy and skip sockets that
+  // went away meanwhile.
+  std::vector<Socket*> open(sockets_.begin(), sockets_.end());
+  for (Socket* s : open) {
+    if (sockets_.count(s) != 0) s->Terminate();
+  }
+}
+
+// device(a, b?): see device.h.
+Napi::Value Addon::StartDevice(const Napi::CallbackInfo& info) { return Device::Start(this, info); }
+
+// terminate(): nn_term for the whole process, without blocking this thread.
+void Addon::Terminate(const Napi::CallbackInfo&) { global::Terminate(this); }
+
+Napi::Value Addon::IsTerminated(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), global::Terminated());
 }
 
 Napi::Value Addon::MakeError(Napi::Env env, int err, const char* syscall,

@@ -4,17 +4,19 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace nnts {
 
+class Device;
 class Socket;
 
 // One instance per Node.js environment (main thread or worker), so nothing
 // here is shared between threads. Process-wide library state (nn_term) is
-// handled by free functions in addon.cc.
+// handled by the free functions of global.h.
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports);
@@ -30,6 +32,15 @@ class Addon : public Napi::Addon<Addon> {
 
   void Track(Socket* s) { sockets_.insert(s); }
   void Untrack(Socket* s) { sockets_.erase(s); }
+  void AddDevice(std::shared_ptr<Device> d);
+  void ForgetDevice(Device* d) { devices_.erase(d); }
+
+  // terminate() was called in another environment: OnTerminated will run on
+  // this environment's loop. Any thread.
+  void NotifyTerminated();
+  // Stops every watcher of this environment and tells its sockets'
+  // JavaScript. JavaScript thread only.
+  void OnTerminated();
 
   Napi::FunctionReference socket_ctor;
 
@@ -41,12 +52,19 @@ class Addon : public Napi::Addon<Addon> {
   void SetErrorClass(const Napi::CallbackInfo& info);
   void SetCopyThreshold(const Napi::CallbackInfo& info);
   Napi::Value GetCopyThreshold(const Napi::CallbackInfo& info);
+  Napi::Value StartDevice(const Napi::CallbackInfo& info);
+  void Terminate(const Napi::CallbackInfo& info);
+  Napi::Value IsTerminated(const Napi::CallbackInfo& info);
+  static void OnTerminateAsync(uv_async_t* handle);
 
+  napi_env env_;
   uv_loop_t* loop_ = nullptr;
+  uv_async_t* terminate_async_ = nullptr;
   size_t copy_threshold_ = 8192;
   Napi::FunctionReference error_class_;
   std::unordered_map<int, std::string> error_names_;
   std::unordered_set<Socket*> sockets_;
+  std::unordered_map<Device*, std::shared_ptr<Device>> devices_;
 };
 
 }  // namespace nnts

@@ -6,7 +6,8 @@
 
 namespace nnts {
 
-// Throws the library's error `err` (an errno value) as raised by `syscall`.
+// Throws the library's error `err` (an errno value) as raised by `syscall`;
+// EBADF becomes ETERM once the process is terminated.
 // Callers return right after: the addon is built without C++ exceptions.
 void ThrowNnError(Napi::Env env, int err, const char* syscall,
                   const std::string* address = nullptr);

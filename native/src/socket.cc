@@ -2,12 +2,17 @@
 
 #include <nanomsg/nn.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "addon.h"
+#include "device.h"
 #include "errors.h"
+#include "global.h"
+#include "message.h"
 
 namespace nnts {
 
@@ -15,13 +20,19 @@ namespace {
 
 // Closes a nanomsg socket on the thread pool and settles a promise, so that
 // nn_close (which waits for the socket's internal shutdown) never runs on the
-// JavaScript thread.
+// JavaScript thread. Devices using the socket were told to stop; their
+// threads let go of it before nn_close.
 class CloseWorker : public Napi::AsyncWorker {
  public:
-  CloseWorker(Napi::Env env, int s)
-      : Napi::AsyncWorker(env, "nanomsg:close"), s_(s), deferred_(Napi::Promise::Deferred::New(env)) {}
+  CloseWorker(Napi::Env env, int s, std::vector<std::shared_ptr<Device>> devices)
+      : Napi::AsyncWorker(env, "nanomsg:close"),
+        s_(s),
+        devices_(std::move(devices)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() const { return deferred_.Promise(); }
   void Execute() override {
+    for (auto& d : devices_) d->WaitFinished();
+    devices_.clear();
     // EINTR: the library asks to be called again.
     while (nn_close(s_) != 0 && nn_errno() == EINTR) {
     }
@@ -31,6 +42,7 @@ class CloseWorker : public Napi::AsyncWorker {
 
  private:
   int s_;
+  std::vector<std::shared_ptr<Device>> devices_;
   Napi::Promise::Deferred deferred_;
 };
 
@@ -149,6 +161,10 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::Send>("send"),
                          InstanceMethod<&Socket::Recv>("recv"),
                          InstanceMethod<&Socket::RecvMany>("recvMany"),
+                         InstanceMethod<&Socket::SendMsg>("sendMsg"),
+                         InstanceMethod<&Socket::RecvMsg>("recvMsg"),
+                         InstanceMethod<&Socket::RecvMsgMany>("recvMsgMany"),
+                         InstanceMethod<&Socket::PollNow>("poll"),
                          InstanceMethod<&Socket::Watch>("watch"),
                          InstanceMethod<&Socket::Statistic>("statistic"),
                          InstanceMethod<&Socket::Close>("close"),
@@ -166,6 +182,12 @@ Socket::Socket(const Napi::CallbackInfo& info)
     ThrowTypeError(env, "onReady must be a function");
     return;
   }
+  // nn_term may not have run yet (it runs in the background), but the
+  // process is terminated from the moment terminate() was called.
+  if (global::Terminated()) {
+    ThrowNnError(env, ETERM, "nn_socket");
+    return;
+  }
   int s = nn_socket(domain, protocol);
   if (s < 0) {
     ThrowNnError(env, nn_errno(), "nn_socket");
@@ -180,6 +202,9 @@ Socket::Socket(const Napi::CallbackInfo& info)
 Socket::~Socket() {
   if (addon_ != nullptr) addon_->Untrack(this);
   StopPolls();
+  // A device keeps its sockets' objects alive, so this happens only while the
+  // environment is torn down.
+  StopDevices(true);
   if (s_ >= 0) {
     CloseInBackground(addon_ != nullptr ? addon_->Loop() : uv_default_loop(), s_);
     s_ = -1;
@@ -188,20 +213,42 @@ Socket::~Socket() {
 
 void Socket::CloseNow() {
   StopPolls();
+  StopDevices(true);
   if (s_ >= 0) nn_close(s_);
   s_ = -1;
   addon_ = nullptr;
 }
 
 bool Socket::CheckOpen(Napi::Env env, const char* syscall) {
+  if (global::Terminated()) {
+    ThrowNnError(env, ETERM, syscall);
+    return false;
+  }
   if (s_ >= 0) return true;
   ThrowNnError(env, EBADF, syscall);
   return false;
 }
 
-Napi::Value Socket::Id(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), s_);
+std::vector<std::shared_ptr<Device>> Socket::StopDevices(bool wait) {
+  std::vector<std::shared_ptr<Device>> stopped = devices_;
+  for (auto& d : stopped) d->Stop(EBADF);
+  if (wait) {
+    for (auto& d : stopped) {
+      d->WaitFinished();
+      d->ForgetSocket(this);
+    }
+    devices_.clear();
+  }
+  return stopped;
 }
+
+void Socket::DetachDevice(Device* d) {
+  devices_.erase(std::remove_if(devices_.begin(), devices_.end(),
+                                [d](const std::shared_ptr<Device>& p) { return p.get() == d; }),
+                 devices_.end());
+}
+
+Napi::Value Socket::Id(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), s_); }
 
 Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
   Napi::Env env = info.Env();
@@ -352,7 +399,10 @@ Napi::Value Socket::RecvOne(Napi::Env env) {
     ThrowNnError(env, err, "nn_recv");
     return Napi::Value();
   }
-  size_t len = static_cast<size_t>(rc);
+  return BodyBuffer(env, msg, static_cast<size_t>(rc));
+}
+
+Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {
   if (len <= addon_->CopyThreshold()) {
     Napi::Value buf = Napi::Buffer<char>::Copy(env, static_cast<char*>(msg), len);
     nn_freemsg(msg);
@@ -396,6 +446,130 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
     out.Set(static_cast<uint32_t>(i), m);
   }
   return out;
+}
+
+// sendMsg(body, header): nn_sendmsg with the SP header as control data;
+// true when the library took the message, false on EAGAIN.
+Napi::Value Socket::SendMsg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string text;
+  const char* data;
+  size_t len;
+  if (info[0].IsString()) {
+    text = info[0].As<Napi::String>().Utf8Value();
+    data = text.data();
+    len = text.size();
+  } else if (!GetBytes(info[0], &data, &len)) {
+    ThrowTypeError(env, "body must be a string, Buffer, TypedArray, DataView or ArrayBuffer");
+    return Napi::Value();
+  }
+  const char* header;
+  size_t header_len;
+  if (!GetBytes(info[1], &header, &header_len)) {
+    ThrowTypeError(env, "header must be a Buffer, TypedArray, DataView or ArrayBuffer");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_sendmsg")) return Napi::Value();
+  int err = SendRawMessage(s_, const_cast<char*>(data), len, false, header, header_len);
+  if (err == 0) return Napi::Boolean::New(env, true);
+  if (err == EAGAIN || err == EINTR) return Napi::Boolean::New(env, false);
+  ThrowNnError(env, err, "nn_sendmsg");
+  return Napi::Value();
+}
+
+Napi::Value Socket::RecvMsgOne(Napi::Env env) {
+  RawMessage m;
+  int err = RecvRawMessage(s_, &m);
+  if (err == EAGAIN || err == EINTR) return env.Undefined();
+  if (err != 0) {
+    ThrowNnError(env, err, "nn_recvmsg");
+    return Napi::Value();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("body", BodyBuffer(env, m.body, m.size));
+  m.body = nullptr;  // now owned by the Buffer (or freed after copying)
+  out.Set("header",
+          Napi::Buffer<char>::Copy(env, m.header != nullptr ? m.header : "", m.header_size));
+  FreeRawMessage(&m);
+  return out;
+}
+
+// recvMsg(): { body, header } with nn_recvmsg and NN_DONTWAIT, or undefined
+// on EAGAIN. `header` holds the SP header bytes (empty on a cooked socket,
+// whose protocol consumed them).
+Napi::Value Socket::RecvMsg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
+  return RecvMsgOne(env);
+}
+
+// recvMsgMany(max): up to `max` { body, header } ready now, in order.
+Napi::Value Socket::RecvMsgMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int max;
+  if (!GetInt(info, 0, &max)) return Napi::Value();
+  if (max < 1) {
+    ThrowRangeError(env, "max must be at least 1");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
+  Napi::Array out = Napi::Array::New(env);
+  for (int i = 0; i < max; i++) {
+    Napi::Value m = RecvMsgOne(env);
+    if (m.IsEmpty()) {
+      if (i > 0) {
+        env.GetAndClearPendingException();
+        break;
+      }
+      return Napi::Value();
+    }
+    if (m.IsUndefined()) break;
+    out.Set(static_cast<uint32_t>(i), m);
+  }
+  return out;
+}
+
+// poll(events): nn_poll with timeout 0 on this socket; the ready bits among
+// `events` (1 = a message can be received, 2 = one can be sent). Never waits.
+Napi::Value Socket::PollNow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int events;
+  if (!GetInt(info, 0, &events)) return Napi::Value();
+  if (!CheckOpen(env, "nn_poll")) return Napi::Value();
+  nn_pollfd pfd;
+  pfd.fd = s_;
+  pfd.events = static_cast<short>(((events & kReadable) ? NN_POLLIN : 0) |
+                                  ((events & kWritable) ? NN_POLLOUT : 0));
+  pfd.revents = 0;
+  if (pfd.events == 0) return Napi::Number::New(env, 0);
+  int rc;
+  while ((rc = nn_poll(&pfd, 1, 0)) < 0 && nn_errno() == EINTR) {
+  }
+  if (rc < 0) {
+    ThrowNnError(env, nn_errno(), "nn_poll");
+    return Napi::Value();
+  }
+  int ready =
+      ((pfd.revents & NN_POLLIN) ? kReadable : 0) | ((pfd.revents & NN_POLLOUT) ? kWritable : 0);
+  return Napi::Number::New(env, ready);
+}
+
+void Socket::Terminate() {
+  StopPolls();
+  if (on_ready_.IsEmpty()) return;
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  Napi::Function callback = on_ready_.Value();
+  Napi::Object self = Value();
+  if (callback.IsEmpty() || self.IsEmpty()) return;
+  napi_value argv[1] = {Napi::Number::New(env, kTerminated)};
+  napi_value result;
+  napi_status st = napi_make_callback(env, async_context_, self, callback, 1, argv, &result);
+  if (st == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
 }
 
 bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
@@ -510,6 +684,7 @@ Napi::Value Socket::Statistic(const Napi::CallbackInfo& info) {
 Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StopPolls();
+  std::vector<std::shared_ptr<Device>> devices = StopDevices(false);
   if (s_ < 0) {
     auto d = Napi::Promise::Deferred::New(env);
     d.Resolve(env.Undefined());
@@ -517,7 +692,7 @@ Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
   }
   int s = s_;
   s_ = -1;
-  auto* worker = new CloseWorker(env, s);
+  auto* worker = new CloseWorker(env, s, std::move(devices));
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -5,15 +5,19 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace nnts {
 
 class Addon;
+class Device;
 
 // Readiness bits passed to the JavaScript `onReady(events)` callback and to
-// `watch(events)`.
-enum Events : int { kReadable = 1, kWritable = 2 };
+// `watch(events)`; kTerminated is only ever passed to `onReady`, once, when
+// terminate() was called (in this or another environment).
+enum Events : int { kReadable = 1, kWritable = 2, kTerminated = 4 };
 
 class Socket : public Napi::ObjectWrap<Socket> {
  public:
@@ -26,6 +30,17 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // Stops the watchers and closes the nanomsg socket in the calling thread.
   // Used only when the environment is torn down, when blocking is harmless.
   void CloseNow();
+
+  // terminate() was called: stop the watchers and tell JavaScript (onReady
+  // with kTerminated). JavaScript thread of this environment only.
+  void Terminate();
+
+  // The nanomsg socket number, -1 once closed.
+  int Handle() const { return s_; }
+  // Devices forwarding from or to this socket; close() stops them before
+  // nn_close.
+  void AttachDevice(std::shared_ptr<Device> d) { devices_.push_back(std::move(d)); }
+  void DetachDevice(Device* d);
 
  private:
   struct Poll;
@@ -41,6 +56,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Recv(const Napi::CallbackInfo& info);
   Napi::Value RecvMany(const Napi::CallbackInfo& info);
+  Napi::Value SendMsg(const Napi::CallbackInfo& info);
+  Napi::Value RecvMsg(const Napi::CallbackInfo& info);
+  Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);
+  Napi::Value PollNow(const Napi::CallbackInfo& info);
   Napi::Value Watch(const Napi::CallbackInfo& info);
   Napi::Value Statistic(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -50,6 +69,12 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
   // or an empty handle with a pending exception.
   Napi::Value RecvOne(Napi::Env env);
+  // The same with nn_recvmsg: { body, header }, `undefined` on EAGAIN, or empty.
+  Napi::Value RecvMsgOne(Napi::Env env);
+  // A received NN_MSG chunk as a Buffer (copied when small, else adopted).
+  Napi::Value BodyBuffer(Napi::Env env, void* msg, size_t len);
+  // Stops this socket's devices; with `wait`, until their threads let go.
+  std::vector<std::shared_ptr<Device>> StopDevices(bool wait);
   bool StartPoll(Napi::Env env, Poll** slot, int option, int event);
   void StopPoll(Poll** slot);
   void StopPolls();
@@ -60,6 +85,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Poll* recv_poll_ = nullptr;
   Poll* send_poll_ = nullptr;
   int watching_ = 0;
+  std::vector<std::shared_ptr<Device>> devices_;
   Napi::FunctionReference on_ready_;
   Napi::AsyncContext async_context_;
 };

@@ -17,7 +17,12 @@ export {
   type Endpoint,
   type Message,
   type OperationOptions,
+  type RawMessage,
+  type RawMessageInit,
   type SocketOptions,
   type SocketOptionProperties,
 } from './socket.js';
 export { SendingSocket, ReceivingSocket } from './directional.js';
+export { poll, type PollEntry, type PollResult } from './poll.js';
+export { device } from './device.js';
+export { terminate } from './terminate.js';

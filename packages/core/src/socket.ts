@@ -6,6 +6,26 @@ import { lib, nnError, symbol } from './symbols.js';
 /** A message to send: strings go out as UTF-8, bytes as they are. */
 export type Message = string | ArrayBufferView | ArrayBuffer;
 
+/** A message with its SP header, as `recvMessage` gives it. */
+export interface RawMessage {
+  /** The message body. */
+  body: Buffer;
+  /**
+   * The SP header: the routing data a raw socket's protocol keeps in front of
+   * the body (for a raw REP, the backtrace ending with the request id). Empty
+   * on a cooked socket, whose protocol consumed it.
+   */
+  header: Buffer;
+}
+
+/** A message with its SP header, for `sendMessage`. */
+export interface RawMessageInit {
+  /** The body: strings go out as UTF-8, bytes as they are. */
+  body: Message;
+  /** The SP header bytes, normally those `recvMessage` gave for the request being answered. */
+  header: ArrayBufferView | ArrayBuffer;
+}
+
 /** Options of one `send` or `recv`. */
 export interface OperationOptions {
   /**
@@ -71,11 +91,25 @@ export interface SocketOptions extends Partial<SocketOptionProperties> {
   raw?: boolean;
 }
 
+// Readiness bits of the native watchers (the binding's own, not nanomsg values).
 const READABLE = 1;
 const WRITABLE = 2;
+/** Passed once to `onReady` when `terminate()` was called; the watchers are stopped. */
+const TERMINATED = 4;
 /** Most messages taken from the library per call, and per wake-up with waiters. */
 const BATCH = 256;
-const MAX_TIMEOUT = 2 ** 31 - 1;
+/** @internal The largest timeout setTimeout takes. */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
+// What a waiting receiver gets: the body, the body with its header, or an
+// iterator result (and the end of iteration on close).
+const BODY = 0;
+const WITH_HEADER = 1;
+const ITERATE = 2;
+type ReceiveKind = typeof BODY | typeof WITH_HEADER | typeof ITERATE;
+
+/** What the inbox holds: bodies on a cooked socket, bodies with headers on a raw one. */
+type Received = Buffer | RawMessage;
 
 interface Waiter<T> {
   resolve(value: T): void;
@@ -83,12 +117,42 @@ interface Waiter<T> {
   timer: ReturnType<typeof setTimeout> | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  /** For async iteration: resolve `{ value, done: false }`, and end on close. */
-  iterating: boolean;
+  /** The name of the library call it stands for, for errors. */
+  syscall: string;
+}
+
+interface Receiver extends Waiter<unknown> {
+  kind: ReceiveKind;
 }
 
 interface PendingSend extends Waiter<void> {
   message: Message;
+  /** The SP header for `sendMessage`; undefined for a plain `send`. */
+  header: ArrayBufferView | ArrayBuffer | undefined;
+}
+
+/** @internal Someone (`poll`) waiting for readiness of a socket. */
+export interface Poller {
+  /** READABLE and/or WRITABLE. */
+  readonly events: number;
+  /** Called when one of `events` may have become ready, or the socket closed or terminated. */
+  wake(): void;
+}
+
+/** @internal What the free functions of core (`poll`, `device`) need of a socket. */
+export interface SocketInternals {
+  readonly native: NativeSocket;
+  /** The ready bits among `events`, without waiting (`nn_poll` with timeout 0). */
+  readiness(events: number): number;
+  addPoller(poller: Poller): void;
+  removePoller(poller: Poller): void;
+}
+
+let internalsOf: (socket: SocketBase) => SocketInternals;
+
+/** @internal The internals of a socket (for `poll` and `device`). */
+export function socketInternals(socket: SocketBase): SocketInternals {
+  return internalsOf(socket);
 }
 
 const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
@@ -121,11 +185,33 @@ function isMessage(m: unknown): m is Message {
   return typeof m === 'string' || ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
 }
 
+function isBytes(m: unknown): m is ArrayBufferView | ArrayBuffer {
+  return ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
+}
+
 /** A copy of a message whose bytes the caller may change while it waits in our queue. */
+function snapshot<T extends Message>(m: T): T extends string ? string : Buffer;
 function snapshot(m: Message): Message {
   if (typeof m === 'string') return m;
   if (m instanceof ArrayBuffer) return Buffer.from(new Uint8Array(m.slice(0)));
   return Buffer.from(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+}
+
+/** What a receiver of `kind` gets for a message taken from the library. */
+function shape(item: Received, kind: ReceiveKind): unknown {
+  const isBody = Buffer.isBuffer(item);
+  switch (kind) {
+    case BODY:
+      return isBody ? item : item.body;
+    case WITH_HEADER:
+      return isBody ? { body: item, header: Buffer.alloc(0) } : item;
+    default:
+      return { value: isBody ? item : item.body, done: false };
+  }
+}
+
+function receiveSyscall(kind: ReceiveKind): string {
+  return kind === WITH_HEADER ? 'nn_recvmsg' : 'nn_recv';
 }
 
 function camelCase(s: string): string {
@@ -166,9 +252,11 @@ export abstract class SocketBase implements AsyncDisposable {
   #closed = false;
   #closing: Promise<void> | undefined;
   #watching = 0;
-  #inbox = new Queue<Buffer>();
-  #receivers = new Queue<Waiter<Buffer>>();
+  #terminated = false;
+  #inbox = new Queue<Received>();
+  #receivers = new Queue<Receiver>();
   #senders = new Queue<PendingSend>();
+  #pollers = new Set<Poller>();
   #endpoints: Endpoint[] = [];
   #batch: number;
   #newExchangeOnSend: boolean;
@@ -270,41 +358,87 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /** Sends `message`, waiting while the socket cannot take it. See `Socket.send`. */
   protected doSend(message: Message, opts?: OperationOptions): Promise<void> {
+    if (!isMessage(message)) {
+      return Promise.reject(
+        new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer'),
+      );
+    }
+    return this.#send(message, undefined, opts, 'nn_send');
+  }
+
+  /**
+   * Sends a body with its SP header (`nn_sendmsg`), waiting while the socket
+   * cannot take it; shares the queue, order and timeouts of `doSend`.
+   * See `Socket.sendMessage`.
+   */
+  protected doSendMessage(m: RawMessageInit, opts?: OperationOptions): Promise<void> {
+    if (m === null || typeof m !== 'object') {
+      return Promise.reject(new TypeError('message must be an object { body, header }'));
+    }
+    const { body, header } = m;
+    if (!isMessage(body)) {
+      return Promise.reject(
+        new TypeError('body must be a string, Buffer, TypedArray, DataView or ArrayBuffer'),
+      );
+    }
+    if (!isBytes(header)) {
+      return Promise.reject(new TypeError('header must be a Buffer, TypedArray, DataView or ArrayBuffer'));
+    }
+    // A cooked socket's protocol writes the header itself: libnanomsg 1.1.5
+    // aborts the process (REQ, REP, SURVEYOR, RESPONDENT) or fails with EINVAL
+    // (BUS) when one is given, so the binding refuses it for every cooked socket.
+    if (!this.raw && header.byteLength > 0) {
+      return Promise.reject(
+        nnError('EINVAL', 'nn_sendmsg', 'only a raw socket takes an SP header; a cooked one writes its own'),
+      );
+    }
+    return this.#send(body, header, opts, 'nn_sendmsg');
+  }
+
+  #send(
+    message: Message,
+    header: ArrayBufferView | ArrayBuffer | undefined,
+    opts: OperationOptions | undefined,
+    syscall: string,
+  ): Promise<void> {
     try {
       checkOperation(opts);
-      if (!isMessage(message)) {
-        throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
-      }
-      if (this.#closed) throw this.#badf('nn_send');
-      if (this.#senders.length === 0 && this.#native.send(message)) {
-        if (this.#newExchangeOnSend) this.#inbox.takeAll();
-        return RESOLVED;
-      }
+      this.#checkUsable(syscall);
+      if (this.#senders.length === 0 && this.#sendNow(message, header)) return RESOLVED;
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#queueSend(message, opts);
-  }
-
-  #queueSend(message: Message, opts: OperationOptions | undefined): Promise<void> {
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const timeout = opts?.timeout ?? (this.#getOption(sndTimeo()) as number);
-    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', 'nn_send'));
+    let timeout: number;
+    try {
+      timeout = opts?.timeout ?? (this.#getOption(sndTimeo()) as number);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', syscall));
     return new Promise<void>((resolve, reject) => {
       const item: PendingSend = {
         resolve,
         reject,
         message: snapshot(message),
+        header: header === undefined ? undefined : snapshot(header),
         timer: undefined,
         signal,
         onAbort: undefined,
-        iterating: false,
+        syscall,
       };
-      this.#arm(item, this.#senders, timeout, 'nn_send');
+      this.#arm(item, this.#senders, timeout);
       this.#senders.push(item);
       this.#updateWatch();
     });
+  }
+
+  /** One attempt at the library: true when it took the message. */
+  #sendNow(message: Message, header: ArrayBufferView | ArrayBuffer | undefined): boolean {
+    const sent = header === undefined ? this.#native.send(message) : this.#native.sendMsg(message, header);
+    if (sent && this.#newExchangeOnSend) this.#inbox.takeAll();
+    return sent;
   }
 
   /** Sends `message` if the socket can take it now. See `Socket.trySend`. */
@@ -312,18 +446,16 @@ export abstract class SocketBase implements AsyncDisposable {
     if (!isMessage(message)) {
       throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
     }
-    if (this.#closed) throw this.#badf('nn_send');
+    this.#checkUsable('nn_send');
     if (this.#senders.length > 0) return false;
-    const sent = this.#native.send(message);
-    if (sent && this.#newExchangeOnSend) this.#inbox.takeAll();
-    return sent;
+    return this.#sendNow(message, undefined);
   }
 
   #flush(): void {
     for (let item = this.#senders.peek(); item !== undefined; item = this.#senders.peek()) {
       let sent: boolean;
       try {
-        sent = this.#native.send(item.message);
+        sent = this.#sendNow(item.message, item.header);
       } catch (error) {
         this.#senders.shift();
         this.#settle(item);
@@ -332,7 +464,6 @@ export abstract class SocketBase implements AsyncDisposable {
       }
       if (!sent) return;
       this.#senders.shift();
-      if (this.#newExchangeOnSend) this.#inbox.takeAll();
       this.#settle(item);
       item.resolve();
     }
@@ -342,56 +473,67 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /** Receives one message, waiting until one comes. See `Socket.recv`. */
   protected doRecv(opts?: OperationOptions): Promise<Buffer> {
+    return this.#receive(BODY, opts) as Promise<Buffer>;
+  }
+
+  /**
+   * Receives one message with its SP header (`nn_recvmsg`), waiting until one
+   * comes; shares the queue, order and timeouts of `doRecv`. On a cooked
+   * socket the header is empty. See `Socket.recvMessage`.
+   */
+  protected doRecvMessage(opts?: OperationOptions): Promise<RawMessage> {
+    return this.#receive(WITH_HEADER, opts) as Promise<RawMessage>;
+  }
+
+  #receive(kind: ReceiveKind, opts: OperationOptions | undefined): Promise<unknown> {
+    const syscall = receiveSyscall(kind);
     try {
       checkOperation(opts);
+      if (this.#terminated) throw this.#eterm(syscall);
       if (this.#receivers.length === 0) {
         const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
-        if (ready !== undefined) return Promise.resolve(ready);
+        if (ready !== undefined) return Promise.resolve(shape(ready, kind));
       }
-      if (this.#closed) throw this.#badf('nn_recv');
+      if (this.#closed) {
+        if (kind === ITERATE) return DONE;
+        throw this.#badf(syscall);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#queueReceive(opts, false) as Promise<Buffer>;
-  }
-
-  #queueReceive(
-    opts: OperationOptions | undefined,
-    iterating: boolean,
-  ): Promise<Buffer | IteratorResult<Buffer, undefined>> {
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const timeout = opts?.timeout ?? (this.#getOption(rcvTimeo()) as number);
-    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', 'nn_recv'));
+    let timeout: number;
+    try {
+      timeout = opts?.timeout ?? (this.#getOption(rcvTimeo()) as number);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', syscall));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<Buffer | IteratorResult<Buffer, undefined>> = {
-        resolve,
-        reject,
-        timer: undefined,
-        signal,
-        onAbort: undefined,
-        iterating,
-      };
-      this.#arm(waiter, this.#receivers, timeout, 'nn_recv');
-      this.#receivers.push(waiter as Waiter<Buffer>);
+      const waiter: Receiver = { resolve, reject, timer: undefined, signal, onAbort: undefined, syscall, kind };
+      this.#arm(waiter, this.#receivers, timeout);
+      this.#receivers.push(waiter);
       this.#updateWatch();
     });
   }
 
   /** Receives one message if one is ready now. See `Socket.tryRecv`. */
   protected doTryRecv(): Buffer | undefined {
+    if (this.#terminated) throw this.#eterm('nn_recv');
     const ready = this.#inbox.shift();
-    if (ready !== undefined) return ready;
+    if (ready !== undefined) return shape(ready, BODY) as Buffer;
     if (this.#closed) throw this.#badf('nn_recv');
     // Callers already waiting come first.
     if (this.#receivers.length > 0) return undefined;
-    return this.#take();
+    const taken = this.#take();
+    return taken === undefined ? undefined : (shape(taken, BODY) as Buffer);
   }
 
   /** Takes what the library has ready: the first message, the rest into the inbox. */
-  #take(): Buffer | undefined {
-    if (this.#batch === 1) return this.#native.recv();
-    const batch = this.#native.recvMany(this.#batch);
+  #take(): Received | undefined {
+    if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv();
+    const batch: Received[] = this.raw ? this.#native.recvMsgMany(this.#batch) : this.#native.recvMany(this.#batch);
     for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
     return batch[0];
   }
@@ -415,11 +557,7 @@ export abstract class SocketBase implements AsyncDisposable {
       }
       const waiter = this.#receivers.shift()!;
       this.#settle(waiter);
-      if (waiter.iterating) {
-        (waiter as unknown as Waiter<IteratorResult<Buffer, undefined>>).resolve({ value: message, done: false });
-      } else {
-        waiter.resolve(message);
-      }
+      waiter.resolve(shape(message, waiter.kind));
     }
   }
 
@@ -428,28 +566,15 @@ export abstract class SocketBase implements AsyncDisposable {
    * library state changes without a readiness event (a survey's deadline).
    */
   protected wakeReceivers(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#terminated) return;
     this.#deliver();
     this.#updateWatch();
   }
 
   /** The messages received, for `for await`; ends when the socket is closed. See `Socket[Symbol.asyncIterator]`. */
   protected doIterate(): AsyncIterableIterator<Buffer> {
-    const next = (): Promise<IteratorResult<Buffer, undefined>> => {
-      if (this.#receivers.length === 0) {
-        let ready: Buffer | undefined;
-        try {
-          ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        if (ready !== undefined) return Promise.resolve({ value: ready, done: false });
-      }
-      if (this.#closed) return DONE;
-      return this.#queueReceive(undefined, true) as Promise<IteratorResult<Buffer, undefined>>;
-    };
     const iterator: AsyncIterableIterator<Buffer> = {
-      next,
+      next: () => this.#receive(ITERATE, undefined) as Promise<IteratorResult<Buffer, undefined>>,
       return: () => DONE,
       [Symbol.asyncIterator]: () => iterator,
     };
@@ -458,12 +583,12 @@ export abstract class SocketBase implements AsyncDisposable {
 
   // ---- waiting -------------------------------------------------------------
 
-  #arm<T>(waiter: Waiter<T>, queue: Queue<Waiter<T>>, timeout: number, syscall: string): void {
+  #arm<T extends Waiter<never> | Waiter<unknown>>(waiter: T, queue: Queue<T>, timeout: number): void {
     if (timeout > 0) {
       waiter.timer = setTimeout(() => {
         if (queue.remove(waiter)) {
           this.#settle(waiter);
-          waiter.reject(nnError('ETIMEDOUT', syscall));
+          waiter.reject(nnError('ETIMEDOUT', waiter.syscall));
           this.#updateWatch();
         }
       }, timeout);
@@ -487,22 +612,98 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   #ready(events: number): void {
+    if (events & TERMINATED) {
+      this.#onTerminated();
+      return;
+    }
     if (events & READABLE) this.#deliver();
     if (events & WRITABLE) this.#flush();
+    this.#wakePollers(events);
     this.#updateWatch();
   }
 
+  #wakePollers(events: number): void {
+    if (this.#pollers.size === 0) return;
+    for (const poller of [...this.#pollers]) {
+      if (poller.events & events && this.#pollers.has(poller)) poller.wake();
+    }
+  }
+
   #updateWatch(): void {
-    if (this.#closed) return;
-    const want = (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
+    if (this.#closed || this.#terminated) return;
+    let want = (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
+    for (const poller of this.#pollers) want |= poller.events;
     if (want !== this.#watching) {
       this.#native.watch(want);
       this.#watching = want;
     }
   }
 
+  /** Throws unless the socket may still be used. */
+  #checkUsable(syscall: string): void {
+    if (this.#terminated) throw this.#eterm(syscall);
+    if (this.#closed) throw this.#badf(syscall);
+  }
+
   #badf(syscall: string) {
     return nnError('EBADF', syscall, 'socket closed');
+  }
+
+  #eterm(syscall: string) {
+    return nnError('ETERM', syscall, 'terminate() was called');
+  }
+
+  /** The ready bits among `events` now: what `poll` reports. */
+  #readiness(events: number): number {
+    this.#checkUsable('nn_poll');
+    const want = events & (READABLE | WRITABLE);
+    if (want === 0) return 0;
+    const ready = this.#native.poll(want);
+    let out = 0;
+    // Messages already taken from the library count; callers already waiting
+    // get them first.
+    if (want & READABLE && this.#receivers.length === 0 && (this.#inbox.length > 0 || ready & READABLE)) {
+      out |= READABLE;
+    }
+    if (want & WRITABLE && this.#senders.length === 0 && ready & WRITABLE) out |= WRITABLE;
+    return out;
+  }
+
+  static {
+    internalsOf = (socket) => ({
+      native: socket.#native,
+      readiness: (events) => socket.#readiness(events),
+      addPoller: (poller) => {
+        socket.#checkUsable('nn_poll');
+        socket.#pollers.add(poller);
+        try {
+          socket.#updateWatch();
+        } catch (error) {
+          socket.#pollers.delete(poller);
+          throw error;
+        }
+      },
+      removePoller: (poller) => {
+        if (socket.#pollers.delete(poller)) socket.#updateWatch();
+      },
+    });
+  }
+
+  /** `terminate()` was called: everything pending fails with `'ETERM'`, and so does every later call. */
+  #onTerminated(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    this.#watching = 0; // the native side stopped the watchers
+    this.#inbox.takeAll();
+    for (const waiter of this.#receivers.takeAll()) {
+      this.#settle(waiter);
+      waiter.reject(this.#eterm(waiter.syscall));
+    }
+    for (const item of this.#senders.takeAll()) {
+      this.#settle(item);
+      item.reject(this.#eterm(item.syscall));
+    }
+    this.#wakePollers(READABLE | WRITABLE);
   }
 
   // ---- lifetime ------------------------------------------------------------
@@ -510,7 +711,8 @@ export abstract class SocketBase implements AsyncDisposable {
   /**
    * Closes the socket (`nn_close`, run off the event loop). The socket is
    * `closed` at once; pending `send`/`recv` reject with code `'EBADF'`,
-   * iterators end, and later calls fail with `'EBADF'`. Resolves when the
+   * iterators end, a `device` using it stops (its promise rejects with
+   * `'EBADF'`), and later calls fail with `'EBADF'`. Resolves when the
    * library has released the socket. Calling it again is harmless.
    */
   close(): Promise<void> {
@@ -523,16 +725,15 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       this.#settle(waiter);
-      if (waiter.iterating) {
-        (waiter as unknown as Waiter<IteratorResult<Buffer, undefined>>).resolve({ value: undefined, done: true });
-      } else {
-        waiter.reject(this.#badf('nn_recv'));
-      }
+      if (waiter.kind === ITERATE) waiter.resolve({ value: undefined, done: true });
+      else waiter.reject(this.#badf(waiter.syscall));
     }
     for (const item of this.#senders.takeAll()) {
       this.#settle(item);
-      item.reject(this.#badf('nn_send'));
+      item.reject(this.#badf(item.syscall));
     }
+    this.#wakePollers(READABLE | WRITABLE);
+    this.#pollers.clear();
     return closing;
   }
 
@@ -766,6 +967,36 @@ export class Socket extends SocketBase {
   /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
   tryRecv(): Buffer | undefined {
     return this.doTryRecv();
+  }
+
+  /**
+   * Receives one message with its SP header (`nn_recvmsg` with control data
+   * at level `PROTO_SP`, type `SP_HDR`), for devices written in TypeScript on
+   * raw sockets. Waits, orders, times out and cancels like `recv`, in the same
+   * queue. On a cooked socket the header is empty: its protocol consumed it
+   * (that is what the library's `nn_recvmsg` gives there).
+   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'ETERM'` after terminate
+   * @example
+   * ```ts
+   * const front = new Socket('NN_REP', { raw: true }); // clients' REQ connect here
+   * const back = new Socket('NN_REQ', { raw: true }); // workers' REP connect here
+   * for (;;) await back.sendMessage(await front.recvMessage());
+   * ```
+   */
+  recvMessage(opts?: OperationOptions): Promise<RawMessage> {
+    return this.doRecvMessage(opts);
+  }
+
+  /**
+   * Sends a body with its SP header (`nn_sendmsg` with control data), e.g. a
+   * reply with the header its request came with. Waits and orders like
+   * `send`, in the same queue.
+   * @throws (rejects) NanomsgError `'EINVAL'` for a non-empty header on a cooked
+   * socket (whose protocol writes its own header; the library would abort or
+   * fail), `'ETIMEDOUT'`, `'EBADF'` after close, `'ETERM'` after terminate
+   */
+  sendMessage(message: RawMessageInit, opts?: OperationOptions): Promise<void> {
+    return this.doSendMessage(message, opts);
   }
 
   /** Yields every message received; completes when the socket is closed. */
