@@ -23,7 +23,8 @@ set(_nanomsg_missing_hint
 if(NANOMSG_PREFIX)
   find_path(NANOMSG_INCLUDE_DIR nanomsg/nn.h PATHS "${NANOMSG_PREFIX}/include" NO_DEFAULT_PATH)
   find_library(NANOMSG_LIBRARY NAMES nanomsg
-    PATHS "${NANOMSG_PREFIX}/lib" "${NANOMSG_PREFIX}/lib64" NO_DEFAULT_PATH)
+    PATHS "${NANOMSG_PREFIX}/lib" "${NANOMSG_PREFIX}/lib64"
+      "${NANOMSG_PREFIX}/lib/${CMAKE_LIBRARY_ARCHITECTURE}" NO_DEFAULT_PATH)
   if(NOT NANOMSG_INCLUDE_DIR OR NOT NANOMSG_LIBRARY)
     message(FATAL_ERROR "NANOMSG_PREFIX=${NANOMSG_PREFIX} holds no include/nanomsg/nn.h and lib/libnanomsg.\n" ${_nanomsg_missing_hint})
   endif()
