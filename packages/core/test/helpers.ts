@@ -156,8 +156,10 @@ export interface ChildResult {
 export interface ChildHandle {
   /** Resolves when the child printed a line equal to `line` on stdout. */
   line(line: string): Promise<void>;
-  /** The child's exit code so far (`null` while it runs). */
-  readonly exitCode: number | null;
+  /** True until the child exits (or is killed). */
+  readonly running: boolean;
+  /** What the child printed on stdout so far. */
+  readonly stdout: string;
   readonly done: Promise<ChildResult>;
 }
 
@@ -208,8 +210,11 @@ export function runFixture(
         if (stdout.split('\n').includes(line) || child.exitCode !== null) resolve();
         else lineWaiters.push({ line, resolve });
       }),
-    get exitCode() {
-      return child.exitCode;
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    get stdout() {
+      return stdout;
     },
     done,
   };
