@@ -1,0 +1,425 @@
+// Smoke tests of the compiled addon: one per function and method that
+// native/index.d.cts declares, against the real library.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type * as NativeTypes from '@nanomsg-ts/native';
+
+const nativeDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const native = createRequire(join(nativeDir, 'package.json'))('@nanomsg-ts/native') as typeof NativeTypes;
+
+type NativeSocket = NativeTypes.Socket;
+
+/** The addon's own readiness bits (index.d.cts), not nanomsg values. */
+const READABLE = 1;
+const WRITABLE = 2;
+
+const table = new Map(native.symbols().map((row) => [row[0], row]));
+/** A nanomsg value by name, from the library's own symbol table. */
+function sym(name: string): number {
+  const row = table.get(name);
+  if (row === undefined) throw new Error(`no symbol ${name}`);
+  return row[1];
+}
+
+let serial = 0;
+const inproc = (): string => `inproc://native-test-${process.pid}-${++serial}`;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(probe: () => T | undefined | false, what: string, within = 5000): Promise<T> {
+  const end = Date.now() + within;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+function thrown(fn: () => unknown): Record<string, unknown> {
+  try {
+    fn();
+  } catch (error) {
+    return error as Record<string, unknown>;
+  }
+  throw new Error('expected an exception');
+}
+
+const open: NativeSocket[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+function socket(protocol = 'NN_PAIR', { raw = false, onReady = (_events: number) => {} } = {}): NativeSocket {
+  const s = new native.Socket(sym(raw ? 'AF_SP_RAW' : 'AF_SP'), sym(protocol), onReady);
+  open.push(s);
+  return s;
+}
+
+/** Two PAIR sockets connected over inproc. */
+function pair(): [NativeSocket, NativeSocket] {
+  const where = inproc();
+  const a = socket();
+  const b = socket();
+  a.bind(where);
+  b.connect(where);
+  return [a, b];
+}
+
+describe('native symbols()', () => {
+  it('rows of [name, value, namespace, type, unit], starting with NN_NS_NAMESPACE', () => {
+    const rows = native.symbols();
+    expect(rows.length).toBeGreaterThan(100);
+    for (const row of rows) {
+      expect(row).toHaveLength(5);
+      expect(typeof row[0]).toBe('string');
+      for (const n of row.slice(1)) expect(Number.isInteger(n)).toBe(true);
+    }
+    expect(rows[0]![0]).toBe('NN_NS_NAMESPACE');
+    expect(table.get('NN_PAIR')![2]).toBe(sym('NN_NS_PROTOCOL'));
+    expect(table.get('NN_SNDBUF')![3]).toBe(sym('NN_TYPE_INT'));
+    expect(table.get('NN_SNDBUF')![4]).toBe(sym('NN_UNIT_BYTES'));
+  });
+});
+
+describe('native versions()', () => {
+  it('compiled and runtime ABI triples; runtime from NN_VERSION_*', () => {
+    const v = native.versions();
+    expect(v.compiled).toHaveLength(3);
+    expect(v.runtime).toEqual([sym('NN_VERSION_CURRENT'), sym('NN_VERSION_REVISION'), sym('NN_VERSION_AGE')]);
+    expect(v.minimumCurrent).toBeLessThanOrEqual(v.compiled[0]);
+  });
+});
+
+describe('native compiledFeatures()', () => {
+  it('booleans for statistics, websocket and maxTtl', () => {
+    const f = native.compiledFeatures();
+    for (const key of ['statistics', 'websocket', 'maxTtl']) expect(typeof f[key], key).toBe('boolean');
+  });
+});
+
+describe('native strerror()', () => {
+  it('the library text for an errno; TypeError for a non-number', () => {
+    expect(native.strerror(sym('EINVAL'))).toBe('Invalid argument');
+    expect(native.strerror(sym('ETERM'))).toMatch(/terminated/i);
+    expect(() => native.strerror('EINVAL' as unknown as number)).toThrow(TypeError);
+  });
+});
+
+describe('native setErrorClass()', () => {
+  it('later library errors are built by the given constructor, with message, code, errno, syscall, address', () => {
+    const calls: unknown[][] = [];
+    // It stays installed for the rest of this file, so it keeps every field.
+    class Recorded extends Error {
+      constructor(...args: [string, string, number, string, string | undefined]) {
+        super(args[0]);
+        calls.push(args);
+        const [, code, errno, syscall, address] = args;
+        Object.assign(this, { code, errno, syscall, address });
+      }
+    }
+    native.setErrorClass(Recorded);
+    const s = socket();
+    const error = thrown(() => s.bind('nosuch://x'));
+    expect(error).toBeInstanceOf(Recorded);
+    expect(calls).toEqual([[native.strerror(sym('EPROTONOSUPPORT')), 'EPROTONOSUPPORT', sym('EPROTONOSUPPORT'), 'nn_bind', 'nosuch://x']]);
+    const noAddress = thrown(() => s.getIntOption(sym('NN_SOL_SOCKET'), 9999));
+    expect(noAddress).toBeInstanceOf(Recorded);
+    expect(calls[1]![1]).toBe('ENOPROTOOPT');
+    expect(calls[1]![4]).toBeUndefined();
+    expect(() => native.setErrorClass('Error' as unknown as typeof Recorded)).toThrow(TypeError);
+  });
+});
+
+describe('native setCopyThreshold()/getCopyThreshold()', () => {
+  it('round trip; messages below and above it arrive byte-exact; RangeError for a negative size', async () => {
+    const before = native.getCopyThreshold();
+    expect(Number.isInteger(before)).toBe(true);
+    try {
+      native.setCopyThreshold(16);
+      expect(native.getCopyThreshold()).toBe(16);
+      const [a, b] = pair();
+      const small = Buffer.from('0123456789');
+      const large = Buffer.from('x'.repeat(100) + 'end');
+      expect(b.send(small)).toBe(true);
+      expect(b.send(large)).toBe(true);
+      const got = await until(() => {
+        const m = a.recvMany(2);
+        return m.length === 2 ? m : undefined;
+      }, 'two messages');
+      expect(got[0]!.equals(small)).toBe(true);
+      expect(got[1]!.equals(large)).toBe(true);
+      expect(() => native.setCopyThreshold(-1)).toThrow(RangeError);
+      expect(native.getCopyThreshold()).toBe(16);
+    } finally {
+      native.setCopyThreshold(before);
+    }
+    expect(native.getCopyThreshold()).toBe(before);
+  });
+});
+
+describe('native Socket constructor and id', () => {
+  it('opens a socket with a non-negative id; errors for bad arguments', () => {
+    const s = socket('NN_PUB');
+    expect(Number.isInteger(s.id)).toBe(true);
+    expect(s.id).toBeGreaterThanOrEqual(0);
+    expect(s.getIntOption(sym('NN_SOL_SOCKET'), sym('NN_PROTOCOL'))).toBe(sym('NN_PUB'));
+    expect(() => new native.Socket(sym('AF_SP'), sym('NN_PAIR'), undefined as unknown as () => void)).toThrow(TypeError);
+    expect(() => new native.Socket('AF_SP' as unknown as number, sym('NN_PAIR'), () => {})).toThrow(TypeError);
+    expect(thrown(() => new native.Socket(sym('AF_SP'), sym('NN_NS_PROTOCOL') + 100_000, () => {}))).toMatchObject({
+      code: 'EINVAL',
+      syscall: 'nn_socket',
+    });
+  });
+});
+
+describe('native Socket.bind()/connect()', () => {
+  it('return endpoint ids; errors carry code, syscall and address', () => {
+    const where = inproc();
+    const a = socket();
+    const b = socket();
+    const eid = a.bind(where);
+    expect(Number.isInteger(eid)).toBe(true);
+    expect(Number.isInteger(b.connect(where))).toBe(true);
+    expect(thrown(() => socket().bind(where))).toMatchObject({ code: 'EADDRINUSE', syscall: 'nn_bind', address: where });
+    expect(thrown(() => b.connect('tcp://127.0.0.1'))).toMatchObject({ code: 'EINVAL', syscall: 'nn_connect' });
+    expect(() => a.bind(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe('native Socket.shutdown()', () => {
+  it('removes an endpoint; a second time is EINVAL', () => {
+    const s = socket();
+    const eid = s.bind(inproc());
+    expect(s.shutdown(eid)).toBeUndefined();
+    expect(thrown(() => s.shutdown(eid))).toMatchObject({ code: 'EINVAL', syscall: 'nn_shutdown' });
+  });
+});
+
+describe('native Socket.setIntOption()/getIntOption()', () => {
+  it('round trip NN_SNDBUF at NN_SOL_SOCKET; RangeError/TypeError for bad values', () => {
+    const s = socket();
+    s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), 65_536);
+    expect(s.getIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'))).toBe(65_536);
+    expect(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), 1.5)).toThrow(RangeError);
+    expect(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), '1' as unknown as number)).toThrow(TypeError);
+    expect(thrown(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), -5))).toMatchObject({ code: 'EINVAL' });
+  });
+});
+
+describe('native Socket.setBytesOption()/getStringOption()', () => {
+  it('round trip NN_SOCKET_NAME as a string and as bytes; NN_SUB_SUBSCRIBE takes bytes', () => {
+    const s = socket();
+    s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), 'native-name');
+    expect(s.getStringOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'))).toBe('native-name');
+    s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), Buffer.from('from-bytes'));
+    expect(s.getStringOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'))).toBe('from-bytes');
+    const sub = socket('NN_SUB');
+    expect(sub.setBytesOption(sym('NN_SUB'), sym('NN_SUB_SUBSCRIBE'), new Uint8Array([1, 2]))).toBeUndefined();
+    expect(() => s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), 5 as unknown as string)).toThrow(
+      TypeError,
+    );
+  });
+});
+
+describe('native Socket.send()', () => {
+  it('true when taken, false on EAGAIN (no peer); TypeError for a non-message', () => {
+    const lonely = socket('NN_PUSH');
+    lonely.bind(inproc());
+    expect(lonely.send('nobody')).toBe(false);
+    const [, b] = pair();
+    expect(b.send('taken')).toBe(true);
+    expect(b.send(new Uint8Array([1, 2, 3]))).toBe(true);
+    expect(() => b.send(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe('native Socket.recv()', () => {
+  it('undefined on EAGAIN, then the message as a Buffer', async () => {
+    const [a, b] = pair();
+    expect(a.recv()).toBeUndefined();
+    b.send('hello');
+    const got = await until(() => a.recv(), 'a message');
+    expect(Buffer.isBuffer(got)).toBe(true);
+    expect(got.toString()).toBe('hello');
+  });
+});
+
+describe('native Socket.recvMany()', () => {
+  it('up to max ready messages in order, [] when none; RangeError for max < 1', async () => {
+    const [a, b] = pair();
+    expect(a.recvMany(10)).toEqual([]);
+    for (const m of ['1', '2', '3']) b.send(m);
+    await until(() => a.poll(READABLE) === READABLE, 'readable');
+    await sleep(10);
+    const first = a.recvMany(2);
+    expect(first.map(String)).toEqual(['1', '2']);
+    expect(a.recvMany(10).map(String)).toEqual(['3']);
+    expect(() => a.recvMany(0)).toThrow(RangeError);
+  });
+});
+
+describe('native Socket.sendMsg()/recvMsg()/recvMsgMany()', () => {
+  it('a raw REP gets requests with their SP headers and answers through them', async () => {
+    const where = inproc();
+    const rep = socket('NN_REP', { raw: true });
+    rep.bind(where);
+    const req1 = socket('NN_REQ');
+    const req2 = socket('NN_REQ');
+    req1.connect(where);
+    req2.connect(where);
+    expect(req1.send('q1')).toBe(true);
+    const one = await until(() => rep.recvMsg(), 'a raw request');
+    expect(one.body.toString()).toBe('q1');
+    expect(one.header.length).toBeGreaterThanOrEqual(4);
+    // The request id ends the header, with its top bit set.
+    expect(one.header[one.header.length - 4]! & 0x80).toBe(0x80);
+    expect(rep.sendMsg('a1', one.header)).toBe(true);
+    expect((await until(() => req1.recv(), 'the reply')).toString()).toBe('a1');
+
+    expect(req2.send('q2')).toBe(true);
+    expect(req1.send('q3')).toBe(true);
+    await until(() => rep.poll(READABLE) === READABLE, 'readable');
+    await sleep(10);
+    const many = await until(() => {
+      const got = rep.recvMsgMany(10);
+      return got.length > 0 ? got : undefined;
+    }, 'raw requests');
+    const rest = many.length < 2 ? rep.recvMsgMany(10) : [];
+    const all = [...many, ...rest];
+    expect(all.map((m) => m.body.toString()).sort()).toEqual(['q2', 'q3']);
+    for (const m of all) expect(m.header.length).toBeGreaterThanOrEqual(4);
+    expect(rep.recvMsg()).toBeUndefined();
+    expect(() => rep.recvMsgMany(0)).toThrow(RangeError);
+  });
+});
+
+describe('native Socket.poll()', () => {
+  it('which of in/out are ready now, without waiting', async () => {
+    const lonely = socket();
+    lonely.bind(inproc());
+    expect(lonely.poll(READABLE | WRITABLE)).toBe(0);
+    const [a, b] = pair();
+    expect(b.poll(WRITABLE)).toBe(WRITABLE);
+    expect(a.poll(READABLE)).toBe(0);
+    b.send('x');
+    await until(() => a.poll(READABLE) === READABLE, 'readable');
+    expect(a.poll(0)).toBe(0);
+  });
+});
+
+describe('native Socket.watch()', () => {
+  it('calls onReady with 1 while a message waits and 2 while it can send; 0 stops', async () => {
+    const events: number[] = [];
+    const where = inproc();
+    const a = socket('NN_PAIR', {
+      onReady: (e) => {
+        events.push(e);
+        a.watch(0);
+      },
+    });
+    a.bind(where);
+    const b = socket();
+    b.connect(where);
+    a.watch(READABLE);
+    await sleep(20);
+    expect(events).toEqual([]);
+    b.send('wake');
+    await until(() => events.length > 0, 'onReady(1)');
+    expect(events).toEqual([READABLE]);
+    expect(a.recv()?.toString()).toBe('wake');
+    events.length = 0;
+    a.watch(WRITABLE);
+    await until(() => events.length > 0, 'onReady(2)');
+    expect(events).toEqual([WRITABLE]);
+    expect(() => a.watch('1' as unknown as number)).toThrow(TypeError);
+  });
+});
+
+describe('native Socket.statistic()', () => {
+  it('counts messages and bytes sent', async () => {
+    const [a, b] = pair();
+    expect(b.statistic(sym('NN_STAT_MESSAGES_SENT'))).toBe(0);
+    b.send('12345');
+    await until(() => a.recv(), 'the message');
+    expect(b.statistic(sym('NN_STAT_MESSAGES_SENT'))).toBe(1);
+    expect(b.statistic(sym('NN_STAT_BYTES_SENT'))).toBe(5);
+    expect(a.statistic(sym('NN_STAT_MESSAGES_RECEIVED'))).toBe(1);
+  });
+});
+
+describe('native Socket.close()', () => {
+  it('resolves, sets id to -1, frees the address; later calls throw EBADF; twice is harmless', async () => {
+    const where = inproc();
+    const s = new native.Socket(sym('AF_SP'), sym('NN_PAIR'), () => {});
+    s.bind(where);
+    const closing = s.close();
+    expect(closing).toBeInstanceOf(Promise);
+    expect(s.id).toBe(-1);
+    await closing;
+    await expect(s.close()).resolves.toBeUndefined();
+    expect(thrown(() => s.send('x'))).toMatchObject({ code: 'EBADF', syscall: 'nn_send' });
+    expect(thrown(() => s.recv())).toMatchObject({ code: 'EBADF' });
+    expect(thrown(() => s.bind(where))).toMatchObject({ code: 'EBADF' });
+    const again = socket();
+    expect(Number.isInteger(again.bind(where))).toBe(true);
+  });
+});
+
+describe('native device()', () => {
+  it('forwards between two raw sockets; rejects EBADF when one is closed', async () => {
+    const front = inproc();
+    const back = inproc();
+    const a = socket('NN_PAIR', { raw: true });
+    const b = socket('NN_PAIR', { raw: true });
+    a.bind(front);
+    b.bind(back);
+    const client = socket();
+    const server = socket();
+    client.connect(front);
+    server.connect(back);
+    const running = native.device(a, b);
+    let settled = false;
+    const outcome = running.then(
+      () => 'resolved',
+      (error: { code?: string }) => error.code,
+    );
+    void outcome.then(() => (settled = true));
+    await until(() => client.send('through the device'), 'the device to take a message');
+    expect((await until(() => server.recv(), 'the forwarded message')).toString()).toBe('through the device');
+    await until(() => server.send('and back'), 'the device to take the answer');
+    expect((await until(() => client.recv(), 'the answer')).toString()).toBe('and back');
+    expect(settled).toBe(false);
+    await a.close();
+    expect(await outcome).toBe('EBADF');
+    // Cooked sockets: nn_device's own check (thrown or rejected, either is fine here).
+    let refused: unknown;
+    try {
+      await native.device(socket('NN_PAIR'), socket('NN_PAIR'));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'EINVAL' });
+  });
+});
+
+describe('native terminate()/terminated()', () => {
+  // nn_term is process-wide and final, so it runs in a child process.
+  it('in a child process: terminated() turns true, and a new socket fails with ETERM', () => {
+    const result = spawnSync(process.execPath, [join(nativeDir, 'test', 'fixtures', 'terminate.cjs')], {
+      cwd: nativeDir,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout.trim())).toEqual({
+      before: false,
+      after: true,
+      newSocket: 'ETERM',
+      pendingPoll: 'ok',
+    });
+    expect(result.status).toBe(0);
+  });
+});
