@@ -51,7 +51,11 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
     terminate_async_->data = this;
     uv_unref(reinterpret_cast<uv_handle_t*>(terminate_async_));
   }
+  global::PinLibrary();
   global::AddEnvironment(this);
+  if (napi_add_async_cleanup_hook(env, OnCleanup, this, &cleanup_hook_) != napi_ok) {
+    cleanup_hook_ = nullptr;
+  }
   for (int i = 0;; i++) {
     nn_symbol_properties p;
     if (nn_symbol_info(i, &p, sizeof(p)) == 0) break;
@@ -75,6 +79,44 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
 }
 
 Addon::~Addon() {
+  // Normally TearDown ran in the cleanup hook already; this is the fallback
+  // when the hook could not be registered.
+  TearDown();
+}
+
+void Addon::OnCleanup(napi_async_cleanup_hook_handle handle, void* arg) {
+  auto* self = static_cast<Addon*>(arg);
+  self->cleanup_hook_ = handle;
+  self->in_cleanup_ = true;
+  self->TearDown();
+  // One more handle, closed after all the others: its close callback runs in
+  // the same or a later loop pass than theirs.
+  auto* sentinel = new uv_async_t;
+  if (uv_async_init(self->loop_, sentinel, nullptr) != 0) {
+    delete sentinel;
+  } else {
+    sentinel->data = self;
+    self->sentinel_open_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(sentinel), [](uv_handle_t* h) {
+      auto* addon = static_cast<Addon*>(h->data);
+      delete reinterpret_cast<uv_async_t*>(h);
+      addon->sentinel_open_ = false;
+      addon->MaybeFinishCleanup();
+    });
+  }
+  self->MaybeFinishCleanup();
+}
+
+void Addon::MaybeFinishCleanup() {
+  if (!in_cleanup_ || cleanup_hook_ == nullptr || sentinel_open_ || background_closes_ > 0) return;
+  napi_async_cleanup_hook_handle hook = cleanup_hook_;
+  cleanup_hook_ = nullptr;
+  napi_remove_async_cleanup_hook(hook);
+}
+
+void Addon::TearDown() {
+  if (torn_down_) return;
+  torn_down_ = true;
   // The environment is going away (process exit or a worker ending): close
   // what is still open. Blocking here no longer holds up any JavaScript.
   std::vector<Socket*> open(sockets_.begin(), sockets_.end());
@@ -91,6 +133,36 @@ Addon::~Addon() {
     terminate_async_ = nullptr;
   }
   global::RemoveEnvironment(this);
+}
+
+void Addon::CloseInBackground(int s) {
+  struct Work {
+    uv_work_t req;
+    Addon* addon;
+    int s;
+  };
+  auto* work = new Work{uv_work_t(), this, s};
+  work->req.data = work;
+  int rc = uv_queue_work(
+      loop_, &work->req,
+      [](uv_work_t* r) {
+        auto* w = static_cast<Work*>(r->data);
+        while (nn_close(w->s) != 0 && nn_errno() == EINTR) {
+        }
+      },
+      [](uv_work_t* r, int) {
+        auto* w = static_cast<Work*>(r->data);
+        Addon* addon = w->addon;
+        delete w;
+        addon->background_closes_--;
+        addon->MaybeFinishCleanup();
+      });
+  if (rc != 0) {
+    delete work;
+    nn_close(s);
+    return;
+  }
+  background_closes_++;
 }
 
 void Addon::AddDevice(std::shared_ptr<Device> d) {

@@ -30,6 +30,10 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value MakeError(Napi::Env env, int err, const char* syscall,
                         const std::string* address = nullptr) const;
 
+  // nn_close(s) on the thread pool, for a socket collected unclosed; the
+  // environment's teardown waits for it.
+  void CloseInBackground(int s);
+
   void Track(Socket* s) { sockets_.insert(s); }
   void Untrack(Socket* s) { sockets_.erase(s); }
   void AddDevice(std::shared_ptr<Device> d);
@@ -56,10 +60,21 @@ class Addon : public Napi::Addon<Addon> {
   void Terminate(const Napi::CallbackInfo& info);
   Napi::Value IsTerminated(const Napi::CallbackInfo& info);
   static void OnTerminateAsync(uv_async_t* handle);
+  // The environment is being torn down (napi async cleanup hook): close every
+  // socket, device and handle while the addon is still loaded, and let Node
+  // go on only once their close callbacks and background closes have run.
+  static void OnCleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  void TearDown();
+  void MaybeFinishCleanup();
 
   napi_env env_;
   uv_loop_t* loop_ = nullptr;
   uv_async_t* terminate_async_ = nullptr;
+  napi_async_cleanup_hook_handle cleanup_hook_ = nullptr;
+  bool torn_down_ = false;
+  bool in_cleanup_ = false;
+  bool sentinel_open_ = false;
+  int background_closes_ = 0;
   size_t copy_threshold_ = 8192;
   Napi::FunctionReference error_class_;
   std::unordered_map<int, std::string> error_names_;

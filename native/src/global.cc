@@ -1,5 +1,6 @@
 #include "global.h"
 
+#include <dlfcn.h>
 #include <nanomsg/nn.h>
 #include <uv.h>
 
@@ -45,6 +46,18 @@ void RunTerminator(void*) {
 }
 
 }  // namespace
+
+void PinLibrary() {
+  static bool pinned = [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&PinLibrary), &info) == 0 || info.dli_fname == nullptr)
+      return false;
+    // A second reference that is never released; RTLD_NODELETE keeps the
+    // code mapped even if the loader's own reference goes.
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+}
 
 bool Terminated() { return S().terminated.load(std::memory_order_acquire); }
 

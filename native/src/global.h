@@ -9,6 +9,12 @@ class Device;
 
 namespace global {
 
+// Keeps this addon (and the libnanomsg it links) loaded until the process
+// exits, even when the environment that loaded it ends: threads of ours (the
+// nn_term thread, devices) and of libnanomsg may outlive a worker, and Node
+// unloads a worker's addons when it ends.
+void PinLibrary();
+
 // True from the moment terminate() was called in any environment.
 bool Terminated();
 

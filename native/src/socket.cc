@@ -46,25 +46,6 @@ class CloseWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
 };
 
-// The same, for a socket whose JavaScript object was collected unclosed: no
-// JavaScript may run here, so the work goes to libuv's pool directly.
-void CloseInBackground(uv_loop_t* loop, int s) {
-  auto* req = new uv_work_t;
-  req->data = reinterpret_cast<void*>(static_cast<intptr_t>(s));
-  int rc = uv_queue_work(
-      loop, req,
-      [](uv_work_t* r) {
-        int fd = static_cast<int>(reinterpret_cast<intptr_t>(r->data));
-        while (nn_close(fd) != 0 && nn_errno() == EINTR) {
-        }
-      },
-      [](uv_work_t* r, int) { delete r; });
-  if (rc != 0) {
-    delete req;
-    nn_close(s);
-  }
-}
-
 void FreeMessage(Napi::Env env, char* data, void* hint) {
   nn_freemsg(data);
   Napi::MemoryManagement::AdjustExternalMemory(
@@ -206,7 +187,14 @@ Socket::~Socket() {
   // environment is torn down.
   StopDevices(true);
   if (s_ >= 0) {
-    CloseInBackground(addon_ != nullptr ? addon_->Loop() : uv_default_loop(), s_);
+    // Collected unclosed: no JavaScript may run here, so nn_close goes to the
+    // thread pool directly. (Once the environment is being torn down, its
+    // sockets were closed already and addon_ is null.)
+    if (addon_ != nullptr) {
+      addon_->CloseInBackground(s_);
+    } else {
+      nn_close(s_);
+    }
     s_ = -1;
   }
 }
