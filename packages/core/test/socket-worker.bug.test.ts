@@ -1,10 +1,15 @@
-// BUG (native): a process whose main thread never loads the addon, while a
-// worker thread does, crashes (SIGSEGV) when that worker ends. Node unloads
-// (dlclose) an addon that only a worker loaded when the worker's environment
-// is torn down, but the addon still has libuv callbacks pending on the
-// worker's loop (uv_close callbacks of its handles, the uv_queue_work of
-// closing an unclosed socket), whose code is gone by the time they run.
-// See the report for details. These tests assert the correct behaviour.
+// BUG (native): worker environments that end leave libuv work behind.
+// 1. A process whose main thread never loads the addon, while a worker does,
+//    crashes (SIGSEGV) when that worker ends: Node unloads (dlclose) an addon
+//    only a worker loaded when the worker's environment is torn down, but the
+//    addon still has callbacks pending on the worker's loop (the uv_close
+//    callback of its terminate uv_async_t, the after-work callback of the
+//    uv_queue_work that closes an unclosed socket), whose code is gone by then.
+// 2. Terminating a worker whose sockets are still open aborts the whole
+//    process now and then ("uv_loop_close() while having open handles"): the
+//    unclosed sockets' nn_close is queued on the worker's loop with
+//    uv_queue_work while that loop is being closed.
+// These tests run in child processes and assert the correct behaviour.
 import { describe, expect, it } from 'vitest';
 import { runDir, runFixture } from './helpers.js';
 
@@ -20,6 +25,14 @@ describe('process whose sockets live only in worker threads', () => {
     const result = await runFixture('worker-only.mjs', ['unclosed', '2', runDir], { timeout: 10_000 }).done;
     expect(result.signal, result.stderr).toBeNull();
     expect(result.stdout).toContain('worker 1 exit 0');
+    expect(result.code).toBe(0);
+  });
+
+  it('workers terminated with a pending recv and open sockets: the process survives, the addresses are released, exit 0', async () => {
+    const result = await runFixture('worker-terminate.mjs', ['30'], { timeout: 20_000 }).done;
+    expect(result.signal, result.stderr.slice(0, 400)).toBeNull();
+    expect(result.stdout).toContain('worker 29 terminated 1');
+    expect(result.stdout).toContain('done');
     expect(result.code).toBe(0);
   });
 });
