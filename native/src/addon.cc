@@ -208,7 +208,16 @@ Napi::Value Addon::IsTerminated(const Napi::CallbackInfo& info) {
 Napi::Value Addon::MakeError(Napi::Env env, int err, const char* syscall,
                              const std::string* address) const {
   auto it = error_names_.find(err);
-  std::string code = it != error_names_.end() ? it->second : "ERRNO_" + std::to_string(err);
+  std::string code;
+  if (it != error_names_.end()) {
+    code = it->second;
+  } else {
+    // A system errno outside nanomsg's table (ENOENT from an ipc path): its
+    // symbolic name as libuv knows it.
+    char name[64];
+    uv_err_name_r(-err, name, sizeof(name));
+    code = std::strncmp(name, "Unknown", 7) != 0 ? name : "ERRNO_" + std::to_string(err);
+  }
   const char* message = nn_strerror(err);
   if (error_class_.IsEmpty()) {
     Napi::Error e = Napi::Error::New(env, std::string(syscall) + ": " + message);

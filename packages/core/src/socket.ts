@@ -401,15 +401,17 @@ export abstract class SocketBase implements AsyncDisposable {
     opts: OperationOptions | undefined,
     syscall: string,
   ): Promise<void> {
+    const signal = opts?.signal;
     try {
       checkOperation(opts);
+      // Like Node.js APIs: an already-aborted signal rejects at once, even
+      // when the socket could take the message.
+      if (signal?.aborted) return Promise.reject(signal.reason);
       this.#checkUsable(syscall);
       if (this.#senders.length === 0 && this.#sendNow(message, header)) return RESOLVED;
     } catch (error) {
       return Promise.reject(error);
     }
-    const signal = opts?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
     let timeout: number;
     try {
       timeout = opts?.timeout ?? (this.#getOption(sndTimeo()) as number);
@@ -487,8 +489,11 @@ export abstract class SocketBase implements AsyncDisposable {
 
   #receive(kind: ReceiveKind, opts: OperationOptions | undefined): Promise<unknown> {
     const syscall = receiveSyscall(kind);
+    const signal = opts?.signal;
     try {
       checkOperation(opts);
+      // An already-aborted signal rejects at once and takes no message.
+      if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
       if (this.#receivers.length === 0) {
         const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
@@ -501,8 +506,6 @@ export abstract class SocketBase implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    const signal = opts?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
     let timeout: number;
     try {
       timeout = opts?.timeout ?? (this.#getOption(rcvTimeo()) as number);
