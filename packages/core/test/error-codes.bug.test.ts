@@ -1,7 +1,7 @@
-// BUG (native): an errno that is not in nanomsg's own error table gets the
-// made-up code 'ERRNO_<n>' instead of its symbolic name. Binding ipc:// in a
-// folder that does not exist fails with ENOENT from the system, and the
-// NanomsgError says code 'ERRNO_2'. API.md: `code` is "the symbolic name".
+// Regression test for a native bug, fixed in 431c2ee: an errno outside
+// nanomsg's own error table got the made-up code 'ERRNO_<n>' instead of its
+// symbolic name (binding ipc:// in a missing folder said 'ERRNO_2', not
+// 'ENOENT'). API.md: `code` is "the symbolic name".
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NanomsgError } from '@nanomsg-ts/core';

@@ -1,9 +1,9 @@
-// BUG (core): a send or recv given a signal that is already aborted still goes
-// ahead when it can complete at once: recv() resolves with a ready message
-// (taking it from the queue) and send() hands the message to the library.
-// API.md: "An aborted signal rejects with the signal's reason ... and loses no
-// message"; Node.js APIs (fs, timers/promises, events.once, fetch) reject at
-// once for an already-aborted signal. These tests assert that behaviour.
+// Regression tests for a core bug, fixed in 431c2ee: a send or recv given a
+// signal that was already aborted went ahead when it could complete at once
+// (recv resolved with a ready message, taking it from the queue; send handed
+// the message to the library). API.md: "An aborted signal rejects with the
+// signal's reason ... and loses no message"; Node.js APIs (fs,
+// timers/promises, events.once, fetch) reject at once for an aborted signal.
 import { describe, expect, it } from 'vitest';
 import { connectedPair, rejection, sleep, transports, useSockets } from './helpers.js';
 

@@ -1,14 +1,15 @@
-// BUG (native): worker environments that end leave libuv work behind.
-// 1. A process whose main thread never loads the addon, while a worker does,
-//    crashes (SIGSEGV) when that worker ends: Node unloads (dlclose) an addon
+// Regression tests for a native bug (fixed in 4dcf16e): worker environments
+// that ended left libuv work behind.
+// 1. A process whose main thread never loaded the addon, while a worker did,
+//    crashed (SIGSEGV) when that worker ended: Node unloads (dlclose) an addon
 //    only a worker loaded when the worker's environment is torn down, but the
-//    addon still has callbacks pending on the worker's loop (the uv_close
+//    addon still had callbacks pending on the worker's loop (the uv_close
 //    callback of its terminate uv_async_t, the after-work callback of the
-//    uv_queue_work that closes an unclosed socket), whose code is gone by then.
-// 2. Terminating a worker whose sockets are still open aborts the whole
+//    uv_queue_work that closed an unclosed socket), whose code was gone.
+// 2. Terminating a worker whose sockets were still open aborted the whole
 //    process now and then ("uv_loop_close() while having open handles"): the
-//    unclosed sockets' nn_close is queued on the worker's loop with
-//    uv_queue_work while that loop is being closed.
+//    unclosed sockets' nn_close was queued on the worker's loop with
+//    uv_queue_work while that loop was being closed.
 // These tests run in child processes and assert the correct behaviour.
 import { describe, expect, it } from 'vitest';
 import { runDir, runFixture } from './helpers.js';
