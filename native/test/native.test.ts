@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type * as NativeTypes from '@nanomsg-ts/native';
 
 const nativeDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const native = createRequire(join(nativeDir, 'package.json'))('@nanomsg-ts/native') as typeof NativeTypes;
+const native = createRequire(join(nativeDir, 'package.json'))(
+  '@nanomsg-ts/native',
+) as typeof NativeTypes;
 
 type NativeSocket = NativeTypes.Socket;
 
@@ -28,7 +30,11 @@ let serial = 0;
 const inproc = (): string => `inproc://native-test-${process.pid}-${++serial}`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(probe: () => T | undefined | false, what: string, within = 5000): Promise<T> {
+async function until<T>(
+  probe: () => T | undefined | false,
+  what: string,
+  within = 5000,
+): Promise<T> {
   const end = Date.now() + within;
   for (;;) {
     const value = probe();
@@ -52,7 +58,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-function socket(protocol = 'NN_PAIR', { raw = false, onReady = (_events: number) => {} } = {}): NativeSocket {
+function socket(
+  protocol = 'NN_PAIR',
+  { raw = false, onReady = (_events: number) => {} } = {},
+): NativeSocket {
   const s = new native.Socket(sym(raw ? 'AF_SP_RAW' : 'AF_SP'), sym(protocol), onReady);
   open.push(s);
   return s;
@@ -88,7 +97,11 @@ describe('native versions()', () => {
   it('compiled and runtime ABI triples; runtime from NN_VERSION_*', () => {
     const v = native.versions();
     expect(v.compiled).toHaveLength(3);
-    expect(v.runtime).toEqual([sym('NN_VERSION_CURRENT'), sym('NN_VERSION_REVISION'), sym('NN_VERSION_AGE')]);
+    expect(v.runtime).toEqual([
+      sym('NN_VERSION_CURRENT'),
+      sym('NN_VERSION_REVISION'),
+      sym('NN_VERSION_AGE'),
+    ]);
     expect(v.minimumCurrent).toBeLessThanOrEqual(v.compiled[0]);
   });
 });
@@ -96,7 +109,8 @@ describe('native versions()', () => {
 describe('native compiledFeatures()', () => {
   it('booleans for statistics, websocket and maxTtl', () => {
     const f = native.compiledFeatures();
-    for (const key of ['statistics', 'websocket', 'maxTtl']) expect(typeof f[key], key).toBe('boolean');
+    for (const key of ['statistics', 'websocket', 'maxTtl'])
+      expect(typeof f[key], key).toBe('boolean');
   });
 });
 
@@ -124,7 +138,15 @@ describe('native setErrorClass()', () => {
     const s = socket();
     const error = thrown(() => s.bind('nosuch://x'));
     expect(error).toBeInstanceOf(Recorded);
-    expect(calls).toEqual([[native.strerror(sym('EPROTONOSUPPORT')), 'EPROTONOSUPPORT', sym('EPROTONOSUPPORT'), 'nn_bind', 'nosuch://x']]);
+    expect(calls).toEqual([
+      [
+        native.strerror(sym('EPROTONOSUPPORT')),
+        'EPROTONOSUPPORT',
+        sym('EPROTONOSUPPORT'),
+        'nn_bind',
+        'nosuch://x',
+      ],
+    ]);
     const noAddress = thrown(() => s.getIntOption(sym('NN_SOL_SOCKET'), 9999));
     expect(noAddress).toBeInstanceOf(Recorded);
     expect(calls[1]![1]).toBe('ENOPROTOOPT');
@@ -166,9 +188,15 @@ describe('native Socket constructor and id', () => {
     expect(Number.isInteger(s.id)).toBe(true);
     expect(s.id).toBeGreaterThanOrEqual(0);
     expect(s.getIntOption(sym('NN_SOL_SOCKET'), sym('NN_PROTOCOL'))).toBe(sym('NN_PUB'));
-    expect(() => new native.Socket(sym('AF_SP'), sym('NN_PAIR'), undefined as unknown as () => void)).toThrow(TypeError);
-    expect(() => new native.Socket('AF_SP' as unknown as number, sym('NN_PAIR'), () => {})).toThrow(TypeError);
-    expect(thrown(() => new native.Socket(sym('AF_SP'), sym('NN_NS_PROTOCOL') + 100_000, () => {}))).toMatchObject({
+    expect(
+      () => new native.Socket(sym('AF_SP'), sym('NN_PAIR'), undefined as unknown as () => void),
+    ).toThrow(TypeError);
+    expect(() => new native.Socket('AF_SP' as unknown as number, sym('NN_PAIR'), () => {})).toThrow(
+      TypeError,
+    );
+    expect(
+      thrown(() => new native.Socket(sym('AF_SP'), sym('NN_NS_PROTOCOL') + 100_000, () => {})),
+    ).toMatchObject({
       code: 'EINVAL',
       syscall: 'nn_socket',
     });
@@ -183,8 +211,15 @@ describe('native Socket.bind()/connect()', () => {
     const eid = a.bind(where);
     expect(Number.isInteger(eid)).toBe(true);
     expect(Number.isInteger(b.connect(where))).toBe(true);
-    expect(thrown(() => socket().bind(where))).toMatchObject({ code: 'EADDRINUSE', syscall: 'nn_bind', address: where });
-    expect(thrown(() => b.connect('tcp://127.0.0.1'))).toMatchObject({ code: 'EINVAL', syscall: 'nn_connect' });
+    expect(thrown(() => socket().bind(where))).toMatchObject({
+      code: 'EADDRINUSE',
+      syscall: 'nn_bind',
+      address: where,
+    });
+    expect(thrown(() => b.connect('tcp://127.0.0.1'))).toMatchObject({
+      code: 'EINVAL',
+      syscall: 'nn_connect',
+    });
     expect(() => a.bind(42 as unknown as string)).toThrow(TypeError);
   });
 });
@@ -204,8 +239,12 @@ describe('native Socket.setIntOption()/getIntOption()', () => {
     s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), 65_536);
     expect(s.getIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'))).toBe(65_536);
     expect(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), 1.5)).toThrow(RangeError);
-    expect(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), '1' as unknown as number)).toThrow(TypeError);
-    expect(thrown(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), -5))).toMatchObject({ code: 'EINVAL' });
+    expect(() =>
+      s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), '1' as unknown as number),
+    ).toThrow(TypeError);
+    expect(thrown(() => s.setIntOption(sym('NN_SOL_SOCKET'), sym('NN_SNDBUF'), -5))).toMatchObject({
+      code: 'EINVAL',
+    });
   });
 });
 
@@ -217,10 +256,12 @@ describe('native Socket.setBytesOption()/getStringOption()', () => {
     s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), Buffer.from('from-bytes'));
     expect(s.getStringOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'))).toBe('from-bytes');
     const sub = socket('NN_SUB');
-    expect(sub.setBytesOption(sym('NN_SUB'), sym('NN_SUB_SUBSCRIBE'), new Uint8Array([1, 2]))).toBeUndefined();
-    expect(() => s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), 5 as unknown as string)).toThrow(
-      TypeError,
-    );
+    expect(
+      sub.setBytesOption(sym('NN_SUB'), sym('NN_SUB_SUBSCRIBE'), new Uint8Array([1, 2])),
+    ).toBeUndefined();
+    expect(() =>
+      s.setBytesOption(sym('NN_SOL_SOCKET'), sym('NN_SOCKET_NAME'), 5 as unknown as string),
+    ).toThrow(TypeError);
   });
 });
 
@@ -388,7 +429,9 @@ describe('native device()', () => {
     );
     void outcome.then(() => (settled = true));
     await until(() => client.send('through the device'), 'the device to take a message');
-    expect((await until(() => server.recv(), 'the forwarded message')).toString()).toBe('through the device');
+    expect((await until(() => server.recv(), 'the forwarded message')).toString()).toBe(
+      'through the device',
+    );
     await until(() => server.send('and back'), 'the device to take the answer');
     expect((await until(() => client.recv(), 'the answer')).toString()).toBe('and back');
     expect(settled).toBe(false);
@@ -408,11 +451,15 @@ describe('native device()', () => {
 describe('native terminate()/terminated()', () => {
   // nn_term is process-wide and final, so it runs in a child process.
   it('in a child process: terminated() turns true, and a new socket fails with ETERM', () => {
-    const result = spawnSync(process.execPath, [join(nativeDir, 'test', 'fixtures', 'terminate.cjs')], {
-      cwd: nativeDir,
-      encoding: 'utf8',
-      timeout: 10_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(nativeDir, 'test', 'fixtures', 'terminate.cjs')],
+      {
+        cwd: nativeDir,
+        encoding: 'utf8',
+        timeout: 10_000,
+      },
+    );
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout.trim())).toEqual({
       before: false,

@@ -2,7 +2,15 @@
 // installed side by side) must still recognise each other's errors. The second
 // copy is a copy of packages/core/dist in a temporary folder, imported afresh,
 // so its NanomsgError is a different class object.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,7 +37,11 @@ beforeAll(async () => {
   }
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'core-copy', type: 'module' }));
   mkdirSync(join(pkg, 'node_modules', '@nanomsg-ts'), { recursive: true });
-  symlinkSync(join(here, '..', '..', '..', 'native'), join(pkg, 'node_modules', '@nanomsg-ts', 'native'), 'dir');
+  symlinkSync(
+    join(here, '..', '..', '..', 'native'),
+    join(pkg, 'node_modules', '@nanomsg-ts', 'native'),
+    'dir',
+  );
   copy = (await import(pathToFileURL(join(pkg, 'dist', 'index.js')).href)) as typeof core;
 });
 
@@ -79,7 +91,11 @@ describe('NanomsgError across two copies of core', () => {
   });
 
   it('look-alikes: a plain Error with the same fields is an instance of neither', () => {
-    const fake = Object.assign(new Error('x'), { code: 'EINVAL', errno: symbol('EINVAL'), syscall: 'nn_bind' });
+    const fake = Object.assign(new Error('x'), {
+      code: 'EINVAL',
+      errno: symbol('EINVAL'),
+      syscall: 'nn_bind',
+    });
     expect(fake instanceof NanomsgError).toBe(false);
     expect(fake instanceof copy.NanomsgError).toBe(false);
     expect(copy.NanomsgError.isInstance(fake)).toBe(false);

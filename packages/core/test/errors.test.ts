@@ -83,11 +83,22 @@ describe('NanomsgError.isInstance and instanceof', () => {
   });
 
   it('constructor: message prefixed by syscall and address, fields kept', () => {
-    const e = new NanomsgError('Address in use', 'EADDRINUSE', symbol('EADDRINUSE'), 'nn_bind', 'tcp://x:1');
+    const e = new NanomsgError(
+      'Address in use',
+      'EADDRINUSE',
+      symbol('EADDRINUSE'),
+      'nn_bind',
+      'tcp://x:1',
+    );
     expect(e.message).toContain('Address in use');
     expect(e.message).toContain('nn_bind');
     expect(e.message).toContain('tcp://x:1');
-    expect(e).toMatchObject({ code: 'EADDRINUSE', errno: symbol('EADDRINUSE'), syscall: 'nn_bind', address: 'tcp://x:1' });
+    expect(e).toMatchObject({
+      code: 'EADDRINUSE',
+      errno: symbol('EADDRINUSE'),
+      syscall: 'nn_bind',
+      address: 'tcp://x:1',
+    });
     expect(typeof e.stack).toBe('string');
   });
 });

@@ -85,10 +85,15 @@ export function connectedPair(
   return { bound, connected, address: ep.address };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `condition` every few milliseconds until it holds; throws after `within` ms. */
-export async function waitFor(condition: () => boolean, what: string, within = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  within = 5000,
+): Promise<void> {
   const end = Date.now() + within;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out after ${within} ms waiting for ${what}`);
@@ -223,5 +228,7 @@ export function runFixture(
 /** The compiled addon itself, for comparing core's view with the library's raw answers. */
 export function nativeAddon(): typeof import('@nanomsg-ts/native') {
   const nativeDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');
-  return createRequire(join(nativeDir, 'package.json'))('@nanomsg-ts/native') as typeof import('@nanomsg-ts/native');
+  return createRequire(join(nativeDir, 'package.json'))(
+    '@nanomsg-ts/native',
+  ) as typeof import('@nanomsg-ts/native');
 }

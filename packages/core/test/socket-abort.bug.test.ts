@@ -25,7 +25,9 @@ describe.each(transports)('Socket with an already-aborted AbortSignal over %s', 
     await connected.send('warm up');
     await bound.recv({ timeout: 5000 });
     const reason = new Error('gave up before sending');
-    const error = await rejection(connected.send('must not arrive', { signal: AbortSignal.abort(reason) }));
+    const error = await rejection(
+      connected.send('must not arrive', { signal: AbortSignal.abort(reason) }),
+    );
     expect(error).toBe(reason);
     await connected.send('next');
     expect((await bound.recv({ timeout: 5000 })).toString()).toBe('next');

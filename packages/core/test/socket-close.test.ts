@@ -1,7 +1,16 @@
 // close(), use after close, Symbol.asyncDispose and async iteration ending on close.
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, Socket } from '@nanomsg-ts/core';
-import { bindAny, connectedPair, rejection, sleep, thrown, transports, useSockets, waitFor } from './helpers.js';
+import {
+  bindAny,
+  connectedPair,
+  rejection,
+  sleep,
+  thrown,
+  transports,
+  useSockets,
+  waitFor,
+} from './helpers.js';
 
 const open = useSockets();
 
@@ -121,8 +130,14 @@ describe('Socket after close', () => {
 
   it('bind and connect: throw NanomsgError EBADF synchronously', async () => {
     const { sock } = await closedSocket();
-    expectBadf(thrown(() => sock.bind('inproc://after-close')), 'nn_bind');
-    expectBadf(thrown(() => sock.connect('inproc://after-close')), 'nn_connect');
+    expectBadf(
+      thrown(() => sock.bind('inproc://after-close')),
+      'nn_bind',
+    );
+    expectBadf(
+      thrown(() => sock.connect('inproc://after-close')),
+      'nn_connect',
+    );
   });
 
   it('send and recv: reject with NanomsgError EBADF', async () => {
@@ -135,8 +150,14 @@ describe('Socket after close', () => {
 
   it('trySend and tryRecv: throw NanomsgError EBADF', async () => {
     const { sock } = await closedSocket();
-    expectBadf(thrown(() => sock.trySend('x')), 'nn_send');
-    expectBadf(thrown(() => sock.tryRecv()), 'nn_recv');
+    expectBadf(
+      thrown(() => sock.trySend('x')),
+      'nn_send',
+    );
+    expectBadf(
+      thrown(() => sock.tryRecv()),
+      'nn_recv',
+    );
   });
 
   it('option properties, getOption and setOption: throw NanomsgError EBADF', async () => {
@@ -146,14 +167,23 @@ describe('Socket after close', () => {
     expectBadf(thrown(() => sock.name));
     expectBadf(thrown(() => (sock.name = 'closed')));
     expectBadf(thrown(() => sock.tcpNoDelay));
-    expectBadf(thrown(() => sock.getOption('NN_RCVBUF')), 'nn_getsockopt');
-    expectBadf(thrown(() => sock.setOption('NN_RCVBUF', 4096)), 'nn_setsockopt');
+    expectBadf(
+      thrown(() => sock.getOption('NN_RCVBUF')),
+      'nn_getsockopt',
+    );
+    expectBadf(
+      thrown(() => sock.setOption('NN_RCVBUF', 4096)),
+      'nn_setsockopt',
+    );
   });
 
   it('statistics and Endpoint.shutdown: throw NanomsgError EBADF', async () => {
     const { sock, endpoint } = await closedSocket();
     expectBadf(thrown(() => sock.statistics()));
-    expectBadf(thrown(() => endpoint.shutdown()), 'nn_shutdown');
+    expectBadf(
+      thrown(() => endpoint.shutdown()),
+      'nn_shutdown',
+    );
   });
 
   it('async iteration: completes at once, without a value', async () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, symbol } from '@nanomsg-ts/core';
-import { address, bindAny, codeOf, thrown, transports, useSockets, waitFor, type Transport } from './helpers.js';
+import {
+  address,
+  bindAny,
+  codeOf,
+  thrown,
+  transports,
+  useSockets,
+  waitFor,
+  type Transport,
+} from './helpers.js';
 
 const open = useSockets();
 
@@ -81,15 +90,19 @@ describe.each(transports)('Socket endpoints over %s', (transport) => {
     // own thread, so give it a moment): another socket can bind it and talk over it.
     const b = open('NN_PAIR');
     const c = open('NN_PAIR');
-    await waitFor(() => {
-      try {
-        b.bind(ep.address);
-        return true;
-      } catch (error) {
-        if (codeOf(error) !== 'EADDRINUSE') throw error;
-        return false;
-      }
-    }, `${ep.address} to be free`, 2000);
+    await waitFor(
+      () => {
+        try {
+          b.bind(ep.address);
+          return true;
+        } catch (error) {
+          if (codeOf(error) !== 'EADDRINUSE') throw error;
+          return false;
+        }
+      },
+      `${ep.address} to be free`,
+      2000,
+    );
     expect(b.endpoints.map((e) => e.address)).toEqual([ep.address]);
     c.connect(ep.address);
     await c.send('after shutdown');
@@ -131,18 +144,21 @@ describe.each(transports)('Socket endpoints over %s', (transport) => {
     });
   });
 
-  it.each(malformed[transport])('malformed address %j: bind and connect throw %s synchronously', (bad, code) => {
-    const sock = open('NN_PAIR');
-    for (const [syscall, call] of [
-      ['nn_bind', () => sock.bind(bad)],
-      ['nn_connect', () => sock.connect(bad)],
-    ] as const) {
-      const error = thrown(call);
-      expect(error).toBeInstanceOf(NanomsgError);
-      expect(error).toMatchObject({ code, errno: symbol(code), syscall, address: bad });
-    }
-    expect(sock.endpoints).toEqual([]);
-  });
+  it.each(malformed[transport])(
+    'malformed address %j: bind and connect throw %s synchronously',
+    (bad, code) => {
+      const sock = open('NN_PAIR');
+      for (const [syscall, call] of [
+        ['nn_bind', () => sock.bind(bad)],
+        ['nn_connect', () => sock.connect(bad)],
+      ] as const) {
+        const error = thrown(call);
+        expect(error).toBeInstanceOf(NanomsgError);
+        expect(error).toMatchObject({ code, errno: symbol(code), syscall, address: bad });
+      }
+      expect(sock.endpoints).toEqual([]);
+    },
+  );
 });
 
 describe('Socket endpoints with an unknown transport', () => {
@@ -150,7 +166,11 @@ describe('Socket endpoints with an unknown transport', () => {
     '%s: bind and connect throw NanomsgError EPROTONOSUPPORT',
     (bad) => {
       const sock = open('NN_PAIR');
-      expect(thrown(() => sock.bind(bad))).toMatchObject({ code: 'EPROTONOSUPPORT', syscall: 'nn_bind', address: bad });
+      expect(thrown(() => sock.bind(bad))).toMatchObject({
+        code: 'EPROTONOSUPPORT',
+        syscall: 'nn_bind',
+        address: bad,
+      });
       expect(thrown(() => sock.connect(bad))).toMatchObject({
         code: 'EPROTONOSUPPORT',
         syscall: 'nn_connect',

@@ -28,10 +28,18 @@ describe.each(transports)('Socket send/recv over %s', (transport) => {
     const f64 = new Float64Array([Math.PI, -0]);
     const views: [string, ArrayBufferView | ArrayBuffer, Buffer][] = [
       ['Buffer', backing, backing],
-      ['Uint8Array slice', new Uint8Array(backing.buffer, backing.byteOffset + 5, 11), backing.subarray(5, 16)],
+      [
+        'Uint8Array slice',
+        new Uint8Array(backing.buffer, backing.byteOffset + 5, 11),
+        backing.subarray(5, 16),
+      ],
       ['Uint16Array', u16, Buffer.from(u16.buffer)],
       ['Float64Array', f64, Buffer.from(f64.buffer)],
-      ['DataView slice', new DataView(backing.buffer, backing.byteOffset + 3, 9), backing.subarray(3, 12)],
+      [
+        'DataView slice',
+        new DataView(backing.buffer, backing.byteOffset + 3, 9),
+        backing.subarray(3, 12),
+      ],
       ['ArrayBuffer', new Uint8Array(backing).buffer, backing],
     ];
     for (const [, message] of views) await connected.send(message);
@@ -153,12 +161,13 @@ describe.each(transports)('Socket trySend/tryRecv over %s', (transport) => {
     expect(push.trySend('never')).toBe(false);
     expect(pair.tryRecv()).toBeUndefined();
   });
-
 });
 
 describe.each(['ipc', 'tcp'] as const)('Socket receiveMaxSize over %s', (transport) => {
   it('a message over the limit is dropped on the connection, a message at the limit arrives', async () => {
-    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', { bound: { receiveMaxSize: 1000 } });
+    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', {
+      bound: { receiveMaxSize: 1000 },
+    });
     await connected.send(pattern(1000));
     expect((await bound.recv({ timeout: 5000 })).equals(pattern(1000))).toBe(true);
     await connected.send(pattern(1001));

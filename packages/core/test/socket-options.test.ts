@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { features, NanomsgError, Socket, symbol, type SocketOptionProperties } from '@nanomsg-ts/core';
+import {
+  features,
+  NanomsgError,
+  Socket,
+  symbol,
+  type SocketOptionProperties,
+} from '@nanomsg-ts/core';
 import { address, sleep, thrown, useSockets } from './helpers.js';
 
 const open = useSockets();
@@ -90,15 +96,18 @@ describe('Socket option properties', () => {
     expect(sock.getOption('NN_SOCKET_NAME')).toBe('orders-in');
   });
 
-  it.runIf(features.websocket)("wsMessageType: 'text' and 'binary' both ways, as NN_WS_MSG_TYPE_* at level NN_WS", () => {
-    const sock = open('NN_PAIR');
-    sock.wsMessageType = 'text';
-    expect(sock.wsMessageType).toBe('text');
-    expect(sock.getOption('NN_WS_MSG_TYPE')).toBe(symbol('NN_WS_MSG_TYPE_TEXT'));
-    sock.wsMessageType = 'binary';
-    expect(sock.wsMessageType).toBe('binary');
-    expect(sock.getOption('NN_WS_MSG_TYPE', 'NN_WS')).toBe(symbol('NN_WS_MSG_TYPE_BINARY'));
-  });
+  it.runIf(features.websocket)(
+    "wsMessageType: 'text' and 'binary' both ways, as NN_WS_MSG_TYPE_* at level NN_WS",
+    () => {
+      const sock = open('NN_PAIR');
+      sock.wsMessageType = 'text';
+      expect(sock.wsMessageType).toBe('text');
+      expect(sock.getOption('NN_WS_MSG_TYPE')).toBe(symbol('NN_WS_MSG_TYPE_TEXT'));
+      sock.wsMessageType = 'binary';
+      expect(sock.wsMessageType).toBe('binary');
+      expect(sock.getOption('NN_WS_MSG_TYPE', 'NN_WS')).toBe(symbol('NN_WS_MSG_TYPE_BINARY'));
+    },
+  );
 
   it('constructor options: applied like the properties', () => {
     const sock = open('NN_PAIR', {
@@ -159,11 +168,17 @@ describe('Socket option values of the wrong type', () => {
 
   it('values out of the library range (priority 17, maxTtl 0 and 256): RangeError or NanomsgError EINVAL, nothing changed', () => {
     const sock = open('NN_PAIR');
-    for (const apply of [() => (sock.sendPriority = 17), () => (sock.maxTtl = 0), () => (sock.maxTtl = 256)]) {
+    for (const apply of [
+      () => (sock.sendPriority = 17),
+      () => (sock.maxTtl = 0),
+      () => (sock.maxTtl = 256),
+    ]) {
       const error = thrown(apply);
       const refused =
         error instanceof RangeError ||
-        (NanomsgError.isInstance(error) && error.code === 'EINVAL' && error.syscall === 'nn_setsockopt');
+        (NanomsgError.isInstance(error) &&
+          error.code === 'EINVAL' &&
+          error.syscall === 'nn_setsockopt');
       expect(refused, String(error)).toBe(true);
     }
     expect(sock.sendPriority).toBe(8);
@@ -249,8 +264,12 @@ describe('Socket.getOption/setOption by name', () => {
 
   it('an option of another protocol: the library refuses it with ENOPROTOOPT', () => {
     const pair = open('NN_PAIR');
-    expect(thrown(() => pair.setOption('NN_SUB_SUBSCRIBE', 'x'))).toMatchObject({ code: 'ENOPROTOOPT' });
-    expect(thrown(() => pair.getOption('NN_REQ_RESEND_IVL'))).toMatchObject({ code: 'ENOPROTOOPT' });
+    expect(thrown(() => pair.setOption('NN_SUB_SUBSCRIBE', 'x'))).toMatchObject({
+      code: 'ENOPROTOOPT',
+    });
+    expect(thrown(() => pair.getOption('NN_REQ_RESEND_IVL'))).toMatchObject({
+      code: 'ENOPROTOOPT',
+    });
   });
 
   it('wrong argument types: TypeError', () => {
@@ -290,7 +309,17 @@ describe('Socket identity', () => {
   it('every protocol of the symbol table opens', () => {
     const sock = open('NN_SURVEYOR');
     expect(sock.protocol).toBe('NN_SURVEYOR');
-    for (const p of ['NN_PAIR', 'NN_PUB', 'NN_SUB', 'NN_REQ', 'NN_REP', 'NN_PUSH', 'NN_PULL', 'NN_RESPONDENT', 'NN_BUS']) {
+    for (const p of [
+      'NN_PAIR',
+      'NN_PUB',
+      'NN_SUB',
+      'NN_REQ',
+      'NN_REP',
+      'NN_PUSH',
+      'NN_PULL',
+      'NN_RESPONDENT',
+      'NN_BUS',
+    ]) {
       expect(open(p).getOption('NN_PROTOCOL')).toBe(symbol(p));
     }
   });
@@ -308,6 +337,8 @@ describe('Socket identity', () => {
     expect(() => new Socket('NN_PAIR', 'raw' as unknown as object)).toThrow(TypeError);
     expect(() => new Socket('NN_PAIR', { raw: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => new Socket('NN_PAIR', { notAnOption: 1 } as unknown as object)).toThrow(TypeError);
-    expect(() => new Socket('NN_PAIR', { sendTimeout: 'soon' as unknown as number })).toThrow(TypeError);
+    expect(() => new Socket('NN_PAIR', { sendTimeout: 'soon' as unknown as number })).toThrow(
+      TypeError,
+    );
   });
 });

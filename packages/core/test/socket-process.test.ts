@@ -19,7 +19,9 @@ describe.each(transports)('process exit with sockets open over %s', (transport) 
   });
 
   it('a pending recv keeps the process alive until its message comes, then it exits 0', async () => {
-    const result = await runFixture('pending-recv.mjs', [transport, runDir, 'self'], { timeout: 5000 }).done;
+    const result = await runFixture('pending-recv.mjs', [transport, runDir, 'self'], {
+      timeout: 5000,
+    }).done;
     expect(result.timedOut).toBe(false);
     expect(result.stderr).toBe('');
     // Exit code 13 would mean the loop ran dry with the recv still unsettled.
@@ -29,29 +31,37 @@ describe.each(transports)('process exit with sockets open over %s', (transport) 
   });
 });
 
-describe.each(['ipc', 'tcp'] as const)('process with a pending recv, message from another process, over %s', (transport) => {
-  it('does not exit while it waits; exits 0 once the message came', async () => {
-    const child = runFixture('pending-recv.mjs', [transport, runDir, 'external'], { timeout: 8000 });
-    await child.line('waiting');
-    const where = /^address (\S+)$/m.exec(child.stdout)?.[1];
-    expect(where, child.stdout).toBeDefined();
-    await sleep(400);
-    expect(child.running, 'exited while its recv was pending').toBe(true);
-    expect(child.stdout).not.toContain('got');
-    const push = open('NN_PUSH');
-    push.connect(where!);
-    await push.send('wake');
-    const result = await child.done;
-    expect(result.timedOut).toBe(false);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/got wake after \d+ ms/);
-    expect(result.code).toBe(0);
-  });
-});
+describe.each(['ipc', 'tcp'] as const)(
+  'process with a pending recv, message from another process, over %s',
+  (transport) => {
+    it('does not exit while it waits; exits 0 once the message came', async () => {
+      const child = runFixture('pending-recv.mjs', [transport, runDir, 'external'], {
+        timeout: 8000,
+      });
+      await child.line('waiting');
+      const where = /^address (\S+)$/m.exec(child.stdout)?.[1];
+      expect(where, child.stdout).toBeDefined();
+      await sleep(400);
+      expect(child.running, 'exited while its recv was pending').toBe(true);
+      expect(child.stdout).not.toContain('got');
+      const push = open('NN_PUSH');
+      push.connect(where!);
+      await push.send('wake');
+      const result = await child.done;
+      expect(result.timedOut).toBe(false);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/got wake after \d+ ms/);
+      expect(result.code).toBe(0);
+    });
+  },
+);
 
 describe('Socket collected unclosed', () => {
   it('1,000 sockets dropped unclosed in batches are closed when collected: the child makes all 1,000 (limit 512)', async () => {
-    const result = await runFixture('gc-unclosed.mjs', ['drop'], { timeout: 15_000, execArgv: ['--expose-gc'] }).done;
+    const result = await runFixture('gc-unclosed.mjs', ['drop'], {
+      timeout: 15_000,
+      execArgv: ['--expose-gc'],
+    }).done;
     expect(result.timedOut).toBe(false);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ made: 1000, failure: null });
@@ -59,7 +69,10 @@ describe('Socket collected unclosed', () => {
   });
 
   it('control: keeping them referenced runs into the limit (EMFILE at 512)', async () => {
-    const result = await runFixture('gc-unclosed.mjs', ['keep'], { timeout: 15_000, execArgv: ['--expose-gc'] }).done;
+    const result = await runFixture('gc-unclosed.mjs', ['keep'], {
+      timeout: 15_000,
+      execArgv: ['--expose-gc'],
+    }).done;
     expect(result.timedOut).toBe(false);
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ made: 512, failure: 'EMFILE' });
     expect(result.code).toBe(3);
@@ -84,7 +97,8 @@ describe('Socket collected unclosed', () => {
         again.bind(where);
         break;
       } catch (error) {
-        if ((error as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline) throw error;
+        if ((error as { code?: string }).code !== 'EADDRINUSE' || Date.now() > deadline)
+          throw error;
       }
     }
     expect(ref!.deref()).toBeUndefined();

@@ -23,7 +23,9 @@ describe.runIf(features.statistics).each(transports)('Socket.statistics over %s'
     const keys = expectedKeys();
     expect(keys.length).toBeGreaterThan(10);
     expect(Object.keys(stats).sort()).toEqual([...keys].sort());
-    expect(keys).toEqual(expect.arrayContaining(['messagesSent', 'bytesReceived', 'currentConnections']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['messagesSent', 'bytesReceived', 'currentConnections']),
+    );
     for (const [key, value] of Object.entries(stats)) {
       expect(Number.isInteger(value), key).toBe(true);
       expect(value, key).toBeGreaterThanOrEqual(0);
@@ -58,7 +60,9 @@ describe.runIf(features.statistics).each(transports)('Socket.statistics over %s'
     await connected.send('x');
     await bound.recv({ timeout: 5000 });
     await waitFor(
-      () => connected.statistics().currentConnections === 1 && bound.statistics().currentConnections === 1,
+      () =>
+        connected.statistics().currentConnections === 1 &&
+        bound.statistics().currentConnections === 1,
       'one current connection each',
     );
     expect(connected.statistics().establishedConnections).toBe(1);

@@ -33,7 +33,9 @@ describe.each(transports)('Socket timeouts over %s', (transport) => {
   });
 
   it('explicit timeout: overrides a longer receiveTimeout', async () => {
-    const { bound } = connectedPair(open, transport, 'NN_PAIR', { bound: { receiveTimeout: 10_000 } });
+    const { bound } = connectedPair(open, transport, 'NN_PAIR', {
+      bound: { receiveTimeout: 10_000 },
+    });
     const { error, ms } = await timedRejection(bound.recv({ timeout: 80 }));
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
     expect(ms).toBeGreaterThanOrEqual(70);
@@ -41,7 +43,9 @@ describe.each(transports)('Socket timeouts over %s', (transport) => {
   });
 
   it('explicit timeout -1: waits past a short receiveTimeout for the message', async () => {
-    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', { bound: { receiveTimeout: 30 } });
+    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', {
+      bound: { receiveTimeout: 30 },
+    });
     const pending = bound.recv({ timeout: -1 });
     await sleep(150);
     await connected.send('late but wanted');

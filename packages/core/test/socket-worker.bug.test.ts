@@ -16,14 +16,17 @@ import { runDir, runFixture } from './helpers.js';
 
 describe('process whose sockets live only in worker threads', () => {
   it('a worker that closed all its sockets ends, and the process exits 0', async () => {
-    const result = await runFixture('worker-only.mjs', ['closed', '2', runDir], { timeout: 10_000 }).done;
+    const result = await runFixture('worker-only.mjs', ['closed', '2', runDir], { timeout: 10_000 })
+      .done;
     expect(result.signal, result.stderr).toBeNull();
     expect(result.stdout).toContain('worker 1 exit 0');
     expect(result.code).toBe(0);
   });
 
   it('a worker that ends with its sockets open ends, and the process exits 0', async () => {
-    const result = await runFixture('worker-only.mjs', ['unclosed', '2', runDir], { timeout: 10_000 }).done;
+    const result = await runFixture('worker-only.mjs', ['unclosed', '2', runDir], {
+      timeout: 10_000,
+    }).done;
     expect(result.signal, result.stderr).toBeNull();
     expect(result.stdout).toContain('worker 1 exit 0');
     expect(result.code).toBe(0);

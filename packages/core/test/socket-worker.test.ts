@@ -71,5 +71,4 @@ describe('Socket between a worker thread and the main thread', () => {
     w.postMessage('done');
     expect(await exit).toBe(0);
   });
-
 });

@@ -35,7 +35,9 @@ describe('symbols()', () => {
   it('namespaces: given as the namespace symbol name, which is itself in NN_NS_NAMESPACE', () => {
     const list = symbols();
     const rows = nativeAddon().symbols();
-    const namespaceNames = new Set(list.filter((s) => s.namespace === 'NN_NS_NAMESPACE').map((s) => s.name));
+    const namespaceNames = new Set(
+      list.filter((s) => s.namespace === 'NN_NS_NAMESPACE').map((s) => s.name),
+    );
     expect(namespaceNames).toContain('NN_NS_PROTOCOL');
     list.forEach((s, i) => {
       expect(namespaceNames.has(s.namespace), `${s.name} in ${s.namespace}`).toBe(true);
@@ -54,7 +56,8 @@ describe('symbols()', () => {
 
   it('types and units: named after NN_TYPE_* / NN_UNIT_* and matching the library values', () => {
     const rows = nativeAddon().symbols();
-    const typeSymbol = (t: string) => symbol(t === 'string' ? 'NN_TYPE_STR' : `NN_TYPE_${t.toUpperCase()}`);
+    const typeSymbol = (t: string) =>
+      symbol(t === 'string' ? 'NN_TYPE_STR' : `NN_TYPE_${t.toUpperCase()}`);
     const unitSymbol = (u: string) => symbol(`NN_UNIT_${u.toUpperCase()}`);
     symbols().forEach((s, i) => {
       expect(typeSymbol(s.type), `${s.name} type`).toBe(rows[i]![3]);
@@ -116,7 +119,8 @@ describe('features', () => {
     expect(Object.keys(features)).toEqual(expect.arrayContaining(['statistics', 'websocket']));
     const list = symbols();
     expect(features.statistics).toBe(
-      nativeAddon().compiledFeatures().statistics === true && list.some((s) => s.namespace === 'NN_NS_STATISTIC'),
+      nativeAddon().compiledFeatures().statistics === true &&
+        list.some((s) => s.namespace === 'NN_NS_STATISTIC'),
     );
     expect(features.websocket).toBe(
       nativeAddon().compiledFeatures().websocket === true && list.some((s) => s.name === 'NN_WS'),
