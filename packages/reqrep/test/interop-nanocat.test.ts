@@ -1,0 +1,119 @@
+// Req and Rep against the C reference tool nanocat (nanomsg-utils), over ipc,
+// tcp and ws, with our socket binding and connecting.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Rep, Req } from '@nanomsg-ts/reqrep';
+import {
+  allBytes,
+  bindOurs,
+  endpointArgs,
+  hexLine,
+  interopTransports,
+  killPeers,
+  link,
+  nanocat,
+  quotedLine,
+  roles,
+} from '../../../testing/nanocat.js';
+
+const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
+
+const open: Array<{ close(): Promise<void> }> = [];
+function track<T extends { close(): Promise<void> }>(socket: T): T {
+  open.push(socket);
+  return socket;
+}
+
+afterEach(async () => {
+  await killPeers();
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => {
+  describe.each(roles)('our socket calls %s', (role) => {
+    test('our Req gets the replies of nanocat --rep --data', async () => {
+      const req = track(new Req());
+      const { peer } = await link(req, transport, role, (addr, binds) =>
+        nanocat(['--rep', ...endpointArgs(addr, binds), '--data', 'pong "c"', '--quoted']),
+      );
+      const requests = ['ping 0', 'ping 1\n', 'ping\\2'];
+      for (const r of requests) {
+        const reply = await req.request(r, { timeout: 5000 });
+        expect(reply).toEqual(Buffer.from('pong "c"'));
+      }
+      expect(await peer.waitForLines(requests.length)).toEqual(requests.map((r) => quotedLine(Buffer.from(r))));
+    });
+
+    test('our Req sends every byte value; nanocat --rep --file replies with bytes', async () => {
+      const req = track(new Req());
+      const answer = Buffer.from(allBytes).reverse();
+      const file = join(files, `rep-${transport}-${role}.bin`);
+      writeFileSync(file, answer);
+      const { peer } = await link(req, transport, role, (addr, binds) =>
+        nanocat(['--rep', ...endpointArgs(addr, binds), '--file', file, '--hex']),
+      );
+      const reply = await req.request(allBytes, { timeout: 5000 });
+      expect(reply.equals(answer)).toBe(true);
+      expect(await peer.waitForLines(1)).toEqual([hexLine(allBytes)]);
+    });
+
+    test('nanocat --req --data gets our Rep reply, then exits by itself', async () => {
+      const rep = track(new Rep());
+      const { peer } = await link(rep, transport, role, (addr, binds) =>
+        nanocat(['--req', ...endpointArgs(addr, binds), '--data', 'what time?', '--quoted']),
+      );
+      const request = await rep.recv({ timeout: 5000 });
+      expect(request).toEqual(Buffer.from('what time?'));
+      await rep.send('half past "nine"', { timeout: 5000 });
+      // One request, one reply: nanocat prints it and ends (its next recv is EFSM).
+      expect(await peer.waitForLines(1)).toEqual([quotedLine(Buffer.from('half past "nine"'))]);
+      expect(await peer.waitForExit()).toEqual({ code: 0, signal: null });
+    });
+
+    test('nanocat --req --file sends bytes; our Rep echoes them back (--hex)', async () => {
+      const rep = track(new Rep());
+      const file = join(files, `req-${transport}-${role}.bin`);
+      writeFileSync(file, allBytes);
+      const { peer } = await link(rep, transport, role, (addr, binds) =>
+        nanocat(['--req', ...endpointArgs(addr, binds), '--file', file, '--hex']),
+      );
+      const request = await rep.recv({ timeout: 5000 });
+      expect(request.equals(allBytes)).toBe(true);
+      await rep.send(Buffer.concat([request, Buffer.from('!')]), { timeout: 5000 });
+      expect(await peer.waitForLines(1)).toEqual([hexLine(Buffer.concat([allBytes, Buffer.from('!')]))]);
+      expect((await peer.waitForExit()).code).toBe(0);
+    });
+  });
+
+  test('our Rep answers several nanocat --req clients, each with its own reply', async () => {
+    const rep = track(new Rep());
+    const clients = ['alpha', 'beta', 'gamma'];
+    const address = bindOurs(rep, transport);
+    const peers = clients.map((name) => nanocat(['--req', '--connect', address, '--data', name, '--quoted']));
+    for (let i = 0; i < clients.length; i++) {
+      const request = (await rep.recv({ timeout: 5000 })).toString();
+      expect(clients).toContain(request);
+      await rep.send(`hello ${request}`, { timeout: 5000 });
+    }
+    for (const [i, peer] of peers.entries()) {
+      expect(await peer.waitForLines(1)).toEqual([`"hello ${clients[i]}"`]);
+      expect((await peer.waitForExit()).code).toBe(0);
+    }
+  });
+
+  test('our Req resends after resendInterval: nanocat --rep sees the request again', async () => {
+    // A REP that never answers (no --data) just prints requests: with a short
+    // resendInterval the library sends the same request again.
+    const req = track(new Req({ resendInterval: 100 }));
+    const { peer } = await link(req, transport, 'connect', (addr, binds) =>
+      nanocat(['--rep', ...endpointArgs(addr, binds), '--quoted']),
+    );
+    const pending = req.request('again?', { timeout: 600 });
+    pending.catch(() => {});
+    const lines = await peer.waitForLines(3);
+    expect(lines.slice(0, 3)).toEqual(['"again?"', '"again?"', '"again?"']);
+    await expect(pending).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
