@@ -22,7 +22,11 @@ export declare class Socket {
   connect(address: string): number;
   shutdown(endpoint: number): void;
   setIntOption(level: number, option: number, value: number): void;
-  setBytesOption(level: number, option: number, value: string | ArrayBufferView | ArrayBuffer): void;
+  setBytesOption(
+    level: number,
+    option: number,
+    value: string | ArrayBufferView | ArrayBuffer,
+  ): void;
   getIntOption(level: number, option: number): number;
   getStringOption(level: number, option: number): string;
   /** nn_send with NN_DONTWAIT: true when taken, false on EAGAIN. */
@@ -32,7 +36,10 @@ export declare class Socket {
   /** Up to `max` messages ready now, in order. */
   recvMany(max: number): Buffer[];
   /** nn_sendmsg with NN_DONTWAIT and the SP header as control data: true when taken, false on EAGAIN. */
-  sendMsg(body: string | ArrayBufferView | ArrayBuffer, header: ArrayBufferView | ArrayBuffer): boolean;
+  sendMsg(
+    body: string | ArrayBufferView | ArrayBuffer,
+    header: ArrayBufferView | ArrayBuffer,
+  ): boolean;
   /** nn_recvmsg with NN_MSG | NN_DONTWAIT, body and SP header; undefined on EAGAIN. */
   recvMsg(): RawMessage | undefined;
   /** Up to `max` messages with their headers ready now, in order. */

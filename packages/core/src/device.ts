@@ -31,7 +31,8 @@ const running = new Set<readonly SocketBase[]>();
 export function device(a: SocketBase, b?: SocketBase): Promise<void> {
   let promise: Promise<void>;
   try {
-    if (!(a instanceof SocketBase)) throw new TypeError('device: the first socket must be a Socket');
+    if (!(a instanceof SocketBase))
+      throw new TypeError('device: the first socket must be a Socket');
     if (b !== undefined && b !== null && !(b instanceof SocketBase)) {
       throw new TypeError('device: the second socket must be a Socket or undefined');
     }

@@ -1,5 +1,11 @@
 // poll(): nn_poll over the sockets' readiness watchers, never blocking the loop.
-import { MAX_TIMEOUT, SocketBase, socketInternals, type Poller, type SocketInternals } from './socket.js';
+import {
+  MAX_TIMEOUT,
+  SocketBase,
+  socketInternals,
+  type Poller,
+  type SocketInternals,
+} from './socket.js';
 
 /** One socket to watch in `poll`: `in` = a message can be received, `out` = one can be sent. */
 export interface PollEntry {
@@ -47,21 +53,35 @@ export function poll(entries: readonly PollEntry[], timeout?: number): Promise<P
   try {
     if (!Array.isArray(entries)) throw new TypeError('poll: entries must be an array');
     if (timeout !== undefined) {
-      if (typeof timeout !== 'number') throw new TypeError('poll: timeout must be a number of milliseconds');
-      if (!(timeout === -1 || (Number.isInteger(timeout) && timeout >= 0 && timeout <= MAX_TIMEOUT))) {
-        throw new RangeError(`poll: timeout must be -1 or an integer from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`);
+      if (typeof timeout !== 'number')
+        throw new TypeError('poll: timeout must be a number of milliseconds');
+      if (!(
+        timeout === -1 ||
+        (Number.isInteger(timeout) && timeout >= 0 && timeout <= MAX_TIMEOUT)
+      )) {
+        throw new RangeError(
+          `poll: timeout must be -1 or an integer from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`,
+        );
       }
     }
     watched = entries.map((entry, i) => {
-      if (entry === null || typeof entry !== 'object') throw new TypeError(`poll: entries[${i}] must be an object`);
+      if (entry === null || typeof entry !== 'object')
+        throw new TypeError(`poll: entries[${i}] must be an object`);
       const { socket, in: wantIn, out: wantOut } = entry;
-      if (!(socket instanceof SocketBase)) throw new TypeError(`poll: entries[${i}].socket must be a Socket`);
-      if (wantIn !== undefined && typeof wantIn !== 'boolean') throw new TypeError(`poll: entries[${i}].in must be a boolean`);
-      if (wantOut !== undefined && typeof wantOut !== 'boolean') throw new TypeError(`poll: entries[${i}].out must be a boolean`);
-      return { internals: socketInternals(socket), events: (wantIn ? IN : 0) | (wantOut ? OUT : 0) };
+      if (!(socket instanceof SocketBase))
+        throw new TypeError(`poll: entries[${i}].socket must be a Socket`);
+      if (wantIn !== undefined && typeof wantIn !== 'boolean')
+        throw new TypeError(`poll: entries[${i}].in must be a boolean`);
+      if (wantOut !== undefined && typeof wantOut !== 'boolean')
+        throw new TypeError(`poll: entries[${i}].out must be a boolean`);
+      return {
+        internals: socketInternals(socket),
+        events: (wantIn ? IN : 0) | (wantOut ? OUT : 0),
+      };
     });
     first = check(watched);
-    if (first !== undefined || timeout === 0) return Promise.resolve(first ?? results(watched, undefined));
+    if (first !== undefined || timeout === 0)
+      return Promise.resolve(first ?? results(watched, undefined));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -117,7 +137,9 @@ export function poll(entries: readonly PollEntry[], timeout?: number): Promise<P
 
 /** The results if any entry is ready now, else undefined. */
 function check(watched: readonly Watched[]): PollResult[] | undefined {
-  const ready = watched.map(({ internals, events }) => (events === 0 ? 0 : internals.readiness(events)));
+  const ready = watched.map(({ internals, events }) =>
+    events === 0 ? 0 : internals.readiness(events),
+  );
   return ready.some((r) => r !== 0) ? results(watched, ready) : undefined;
 }
 

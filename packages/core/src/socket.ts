@@ -1,5 +1,11 @@
 import type { NativeSocket } from './native.js';
-import { decodeOption, encodeOption, optionSpec, type OptionSpec, type OptionValue } from './options.js';
+import {
+  decodeOption,
+  encodeOption,
+  optionSpec,
+  type OptionSpec,
+  type OptionValue,
+} from './options.js';
 import { Queue } from './queue.js';
 import { lib, nnError, symbol } from './symbols.js';
 
@@ -171,7 +177,8 @@ function checkOperation(opts: OperationOptions | undefined): void {
   if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
   const { timeout, signal } = opts;
   if (timeout !== undefined) {
-    if (typeof timeout !== 'number') throw new TypeError('timeout must be a number of milliseconds');
+    if (typeof timeout !== 'number')
+      throw new TypeError('timeout must be a number of milliseconds');
     if (!(timeout === -1 || (timeout >= 0 && timeout <= MAX_TIMEOUT))) {
       throw new RangeError(`timeout must be -1 or from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`);
     }
@@ -224,7 +231,11 @@ function settable(proto: object): Set<string> {
   let keys = settableKeys.get(proto);
   if (keys !== undefined) return keys;
   keys = new Set();
-  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p: object | null = proto;
+    p !== null && p !== Object.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
       if (d.set !== undefined) keys.add(k);
     }
@@ -267,8 +278,10 @@ export abstract class SocketBase implements AsyncDisposable {
    * @param options - `raw` and initial values of option properties
    */
   constructor(protocol: string, options: SocketOptions = {}) {
-    if (typeof protocol !== 'string') throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
-    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (typeof protocol !== 'string')
+      throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('options must be an object');
     const raw = options.raw ?? false;
     if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
     const keys = settable(Object.getPrototypeOf(this) as object);
@@ -285,7 +298,11 @@ export abstract class SocketBase implements AsyncDisposable {
     this.protocol = protocol;
     this.raw = raw;
     this.#onReady = (events) => this.#ready(events);
-    this.#native = new t.native.Socket(symbol(raw ? 'AF_SP_RAW' : 'AF_SP'), info.value, this.#onReady);
+    this.#native = new t.native.Socket(
+      symbol(raw ? 'AF_SP_RAW' : 'AF_SP'),
+      info.value,
+      this.#onReady,
+    );
     this.id = this.#native.id;
     // A cooked REP or RESPONDENT forgets a request's return path when the next
     // one is received, so it must never receive ahead of its caller.
@@ -382,14 +399,20 @@ export abstract class SocketBase implements AsyncDisposable {
       );
     }
     if (!isBytes(header)) {
-      return Promise.reject(new TypeError('header must be a Buffer, TypedArray, DataView or ArrayBuffer'));
+      return Promise.reject(
+        new TypeError('header must be a Buffer, TypedArray, DataView or ArrayBuffer'),
+      );
     }
     // A cooked socket's protocol writes the header itself: libnanomsg 1.1.5
     // aborts the process (REQ, REP, SURVEYOR, RESPONDENT) or fails with EINVAL
     // (BUS) when one is given, so the binding refuses it for every cooked socket.
     if (!this.raw && header.byteLength > 0) {
       return Promise.reject(
-        nnError('EINVAL', 'nn_sendmsg', 'only a raw socket takes an SP header; a cooked one writes its own'),
+        nnError(
+          'EINVAL',
+          'nn_sendmsg',
+          'only a raw socket takes an SP header; a cooked one writes its own',
+        ),
       );
     }
     return this.#send(body, header, opts, 'nn_sendmsg');
@@ -438,7 +461,8 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /** One attempt at the library: true when it took the message. */
   #sendNow(message: Message, header: ArrayBufferView | ArrayBuffer | undefined): boolean {
-    const sent = header === undefined ? this.#native.send(message) : this.#native.sendMsg(message, header);
+    const sent =
+      header === undefined ? this.#native.send(message) : this.#native.sendMsg(message, header);
     if (sent && this.#newExchangeOnSend) this.#inbox.takeAll();
     return sent;
   }
@@ -514,7 +538,15 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', syscall));
     return new Promise((resolve, reject) => {
-      const waiter: Receiver = { resolve, reject, timer: undefined, signal, onAbort: undefined, syscall, kind };
+      const waiter: Receiver = {
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        syscall,
+        kind,
+      };
       this.#arm(waiter, this.#receivers, timeout);
       this.#receivers.push(waiter);
       this.#updateWatch();
@@ -536,7 +568,9 @@ export abstract class SocketBase implements AsyncDisposable {
   /** Takes what the library has ready: the first message, the rest into the inbox. */
   #take(): Received | undefined {
     if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv();
-    const batch: Received[] = this.raw ? this.#native.recvMsgMany(this.#batch) : this.#native.recvMany(this.#batch);
+    const batch: Received[] = this.raw
+      ? this.#native.recvMsgMany(this.#batch)
+      : this.#native.recvMany(this.#batch);
     for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
     return batch[0];
   }
@@ -586,7 +620,11 @@ export abstract class SocketBase implements AsyncDisposable {
 
   // ---- waiting -------------------------------------------------------------
 
-  #arm<T extends Waiter<never> | Waiter<unknown>>(waiter: T, queue: Queue<T>, timeout: number): void {
+  #arm<T extends Waiter<never> | Waiter<unknown>>(
+    waiter: T,
+    queue: Queue<T>,
+    timeout: number,
+  ): void {
     if (timeout > 0) {
       waiter.timer = setTimeout(() => {
         if (queue.remove(waiter)) {
@@ -634,7 +672,8 @@ export abstract class SocketBase implements AsyncDisposable {
 
   #updateWatch(): void {
     if (this.#closed || this.#terminated) return;
-    let want = (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
+    let want =
+      (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
     for (const poller of this.#pollers) want |= poller.events;
     if (want !== this.#watching) {
       this.#native.watch(want);
@@ -665,7 +704,11 @@ export abstract class SocketBase implements AsyncDisposable {
     let out = 0;
     // Messages already taken from the library count; callers already waiting
     // get them first.
-    if (want & READABLE && this.#receivers.length === 0 && (this.#inbox.length > 0 || ready & READABLE)) {
+    if (
+      want & READABLE &&
+      this.#receivers.length === 0 &&
+      (this.#inbox.length > 0 || ready & READABLE)
+    ) {
       out |= READABLE;
     }
     if (want & WRITABLE && this.#senders.length === 0 && ready & WRITABLE) out |= WRITABLE;
@@ -889,12 +932,17 @@ export abstract class SocketBase implements AsyncDisposable {
   }
   set wsMessageType(value: 'text' | 'binary') {
     this.#require('websocket', 'nn_setsockopt');
-    if (value !== 'text' && value !== 'binary') throw new TypeError('wsMessageType must be "text" or "binary"');
-    this.setOptionValue('NN_WS_MSG_TYPE', symbol(value === 'text' ? 'NN_WS_MSG_TYPE_TEXT' : 'NN_WS_MSG_TYPE_BINARY'));
+    if (value !== 'text' && value !== 'binary')
+      throw new TypeError('wsMessageType must be "text" or "binary"');
+    this.setOptionValue(
+      'NN_WS_MSG_TYPE',
+      symbol(value === 'text' ? 'NN_WS_MSG_TYPE_TEXT' : 'NN_WS_MSG_TYPE_BINARY'),
+    );
   }
 
   #require(feature: string, syscall: string): void {
-    if (lib().features[feature] !== true) throw nnError('ENOTSUP', syscall, `the loaded libnanomsg lacks ${feature}`);
+    if (lib().features[feature] !== true)
+      throw nnError('ENOTSUP', syscall, `the loaded libnanomsg lacks ${feature}`);
   }
 
   /**

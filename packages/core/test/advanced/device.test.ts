@@ -37,7 +37,10 @@ describe('device() forwarding', () => {
       // drop the remaining warm-ups
     }
     for (const m of ['a:1', 'b:1', 'a:2', 'b:2']) await pub.send(m);
-    const fromA = [String(await subA.recv({ timeout: 5000 })), String(await subA.recv({ timeout: 5000 }))];
+    const fromA = [
+      String(await subA.recv({ timeout: 5000 })),
+      String(await subA.recv({ timeout: 5000 })),
+    ];
     const fromAll: string[] = [];
     for (let i = 0; i < 4; i++) fromAll.push(String(await subAll.recv({ timeout: 5000 })));
     expect(fromA).toEqual(['a:1', 'a:2']);
@@ -111,9 +114,9 @@ describe('device() forwarding', () => {
       const running = rejection(device(front, back));
       await waitFor(() => front.statistics().currentConnections === 2, 'both peers connected');
       await client.send('round and round');
-      await waitFor(() => front.statistics().messagesReceived >= maxTtl, `${maxTtl} hops`);
+      await waitFor(() => (front.statistics().messagesReceived ?? 0) >= maxTtl, `${maxTtl} hops`);
       await sleep(150); // had it looped on, more would have come by now
-      const received = front.statistics().messagesReceived;
+      const received = front.statistics().messagesReceived ?? -1;
       expect(back.statistics().messagesSent).toBe(received);
       await front.close();
       expect((await running).code).toBe('EBADF');
@@ -223,7 +226,7 @@ describe('device() ends', () => {
   });
 });
 
-describe('device() checks (the library\'s rules)', () => {
+describe("device() checks (the library's rules)", () => {
   it('rejects cooked sockets with EINVAL', async () => {
     const cooked = make('NN_REP');
     const raw = make('NN_REQ', { raw: true });

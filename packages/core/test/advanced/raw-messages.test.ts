@@ -68,7 +68,7 @@ describe.each(transports)('raw REQ/REP headers over %s', (transport) => {
   });
 });
 
-describe('raw messages on cooked sockets (the library\'s behaviour)', () => {
+describe("raw messages on cooked sockets (the library's behaviour)", () => {
   it('recvMessage on a cooked socket gives an empty header: the protocol consumed it', async () => {
     const a = make('NN_PAIR');
     const b = make('NN_PAIR');
@@ -96,7 +96,9 @@ describe('raw messages on cooked sockets (the library\'s behaviour)', () => {
     req.connect(bindAny(rep, 'inproc'));
     await req.send('q');
     await rep.recv({ timeout: 5000 });
-    const err = await rejection(rep.sendMessage({ body: 'x', header: Buffer.from([0x80, 0, 0, 1]) }));
+    const err = await rejection(
+      rep.sendMessage({ body: 'x', header: Buffer.from([0x80, 0, 0, 1]) }),
+    );
     expect(err).toBeInstanceOf(NanomsgError);
     expect(err.code).toBe('EINVAL');
     expect(err.syscall).toBe('nn_sendmsg');
@@ -108,8 +110,12 @@ describe('raw messages on cooked sockets (the library\'s behaviour)', () => {
   it('rejects a malformed message with a TypeError before anything reaches the library', async () => {
     const s = make('NN_PAIR', { raw: true });
     await expect(s.sendMessage(null as never)).rejects.toBeInstanceOf(TypeError);
-    await expect(s.sendMessage({ body: 5, header: Buffer.alloc(0) } as never)).rejects.toBeInstanceOf(TypeError);
-    await expect(s.sendMessage({ body: 'x', header: 'not bytes' } as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      s.sendMessage({ body: 5, header: Buffer.alloc(0) } as never),
+    ).rejects.toBeInstanceOf(TypeError);
+    await expect(s.sendMessage({ body: 'x', header: 'not bytes' } as never)).rejects.toBeInstanceOf(
+      TypeError,
+    );
     await expect(s.sendMessage({ body: 'x' } as never)).rejects.toBeInstanceOf(TypeError);
   });
 });
@@ -232,7 +238,10 @@ describe('raw messages share the waiting machinery of recv and send', () => {
     const a = make('NN_PAIR', { raw: true });
     const addr = bindAny(a, 'ipc');
     const controller = new AbortController();
-    const dropped = a.sendMessage({ body: 'dropped', header: Buffer.alloc(0) }, { signal: controller.signal });
+    const dropped = a.sendMessage(
+      { body: 'dropped', header: Buffer.alloc(0) },
+      { signal: controller.signal },
+    );
     controller.abort();
     expect((await rejection(dropped)).name).toBe('AbortError');
     const b = make('NN_PAIR', { raw: true });
@@ -251,7 +260,9 @@ describe('raw messages share the waiting machinery of recv and send', () => {
     expect([re.code, re.syscall]).toEqual(['EBADF', 'nn_recvmsg']);
     expect([se.code, se.syscall]).toEqual(['EBADF', 'nn_sendmsg']);
     expect((await rejection(a.recvMessage())).code).toBe('EBADF');
-    expect((await rejection(a.sendMessage({ body: 'x', header: Buffer.alloc(0) }))).code).toBe('EBADF');
+    expect((await rejection(a.sendMessage({ body: 'x', header: Buffer.alloc(0) }))).code).toBe(
+      'EBADF',
+    );
   });
 
   it('large bodies pass intact with their header', async () => {

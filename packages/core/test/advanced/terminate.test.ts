@@ -32,7 +32,7 @@ describe('terminate()', () => {
   });
 
   it.each(['main', 'worker'])(
-    'called in the %s thread, settles both threads\' pending recv and device with ETERM',
+    "called in the %s thread, settles both threads' pending recv and device with ETERM",
     async (who) => {
       const child = await runFixture('terminate-worker.mjs', [who], 15_000);
       expect(child.stderr).toBe('');

@@ -47,10 +47,15 @@ export function useSockets(): (protocol: string, options?: SocketOptions) => Soc
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `condition` holds, checking every few ms; throws after `within` ms. */
-export async function waitFor(condition: () => boolean, what: string, within = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  within = 5000,
+): Promise<void> {
   const end = Date.now() + within;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out after ${within} ms waiting for ${what}`);
@@ -59,7 +64,9 @@ export async function waitFor(condition: () => boolean, what: string, within = 5
 }
 
 /** The error a promise rejects with; throws if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<{ code?: unknown; syscall?: unknown; name?: unknown }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ code?: unknown; syscall?: unknown; name?: unknown }> {
   try {
     const value = await promise;
     throw new Error(`expected a rejection, got ${String(value)}`);
@@ -69,7 +76,9 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code?: unk
 }
 
 /** How a promise stands right now, after pending callbacks ran: 'pending', 'resolved' or 'rejected'. */
-export async function state(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
+export async function state(
+  promise: Promise<unknown>,
+): Promise<'pending' | 'resolved' | 'rejected'> {
   let s: 'pending' | 'resolved' | 'rejected' = 'pending';
   promise.then(
     () => (s = 'resolved'),
@@ -88,9 +97,16 @@ export interface ChildResult {
 }
 
 /** Runs fixtures/<name> in a fresh Node.js process; killed (by its pid) after `timeout` ms. */
-export function runFixture(name: string, args: readonly string[] = [], timeout = 10_000): Promise<ChildResult> {
+export function runFixture(
+  name: string,
+  args: readonly string[] = [],
+  timeout = 10_000,
+): Promise<ChildResult> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-  const child = spawn(process.execPath, [join(dir, name), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dir, name), ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
