@@ -46,7 +46,7 @@ export declare class Socket {
   recvMsgMany(max: number): RawMessage[];
   /** nn_poll with timeout 0: which of `events` (1 in, 2 out) are ready now. Never waits. */
   poll(events: ReadyEvents): ReadyEvents;
-  /** Watch NN_RCVFD (1) and/or NN_SNDFD (2) on this thread's loop; 0 stops. */
+  /** Watch NN_RCVFD (1) and/or NN_SNDFD (2) on this thread's loop; 0 stops. After terminate() it only stops. */
   watch(events: ReadyEvents): void;
   /** nn_get_statistic. */
   statistic(stat: number): number;

@@ -607,6 +607,13 @@ Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int events;
   if (!GetInt(info, 0, &events)) return Napi::Value();
+  if (global::Terminated()) {
+    // Nothing is watched any more; the onReady(kTerminated) call that this
+    // environment gets (at once, or soon from its loop) fails what waits.
+    // Not an error here: this runs from timers and abort handlers too.
+    StopPolls();
+    return env.Undefined();
+  }
   if (!CheckOpen(env, "nn_getsockopt")) return Napi::Value();
   int was = watching_;
   if (events & kReadable) {

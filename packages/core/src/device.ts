@@ -19,7 +19,9 @@ const running = new Set<readonly SocketBase[]>();
  * `'ETERM'` after `terminate()`. It rejects at once with `'EINVAL'` when a
  * socket is not raw, the two belong to different protocols, or their
  * directions do not fit (the library's checks), and with `'ENOTSUP'` for a
- * loopback on a socket that cannot both send and receive.
+ * loopback on a socket that cannot both send and receive. While it runs it
+ * keeps the process alive, like a pending `recv`, and keeps its sockets from
+ * being garbage-collected.
  *
  * @example
  * ```ts

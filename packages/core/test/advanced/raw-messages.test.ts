@@ -68,6 +68,38 @@ describe.each(transports)('raw REQ/REP headers over %s', (transport) => {
   });
 });
 
+describe('statistics with raw messages', () => {
+  it('count messages and body bytes (not the SP header) on both ends', async () => {
+    const rep = make('NN_REP', { raw: true });
+    const req = make('NN_REQ');
+    req.connect(bindAny(rep, 'ipc'));
+    const before = rep.statistics();
+    expect([
+      before.messagesReceived,
+      before.bytesReceived,
+      before.messagesSent,
+      before.bytesSent,
+    ]).toEqual([0, 0, 0, 0]);
+    await req.send('hello');
+    const m = await rep.recvMessage({ timeout: 5000 });
+    await rep.sendMessage({ body: 'world!', header: m.header });
+    await req.recv({ timeout: 5000 });
+    await req.send('again');
+    const m2 = await rep.recvMessage({ timeout: 5000 });
+    await rep.sendMessage({ body: 'ok', header: m2.header });
+    await req.recv({ timeout: 5000 });
+    const r = rep.statistics();
+    expect([r.messagesReceived, r.bytesReceived, r.messagesSent, r.bytesSent]).toEqual([
+      2, 10, 2, 8,
+    ]);
+    const q = req.statistics();
+    expect([q.messagesSent, q.bytesSent, q.messagesReceived, q.bytesReceived]).toEqual([
+      2, 10, 2, 8,
+    ]);
+    expect(r.currentConnections).toBe(1);
+  });
+});
+
 describe("raw messages on cooked sockets (the library's behaviour)", () => {
   it('recvMessage on a cooked socket gives an empty header: the protocol consumed it', async () => {
     const a = make('NN_PAIR');
