@@ -24,7 +24,10 @@ const others = ['pair', 'reqrep', 'pipeline', 'survey', 'bus'];
 const otherClasses = ['Pair', 'Req', 'Rep', 'Push', 'Pull', 'Surveyor', 'Respondent', 'Bus'];
 
 /** Bundles `source` (an ES module) for Node.js, keeping @nanomsg-ts/native external. */
-async function bundle(dir: string, source: string): Promise<{ code: string; file: string; metafile: Metafile }> {
+async function bundle(
+  dir: string,
+  source: string,
+): Promise<{ code: string; file: string; metafile: Metafile }> {
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'app.mjs');
   const file = join(dir, 'bundle.mjs');
@@ -52,11 +55,18 @@ function provideNative(dir: string, target: string): void {
   symlinkSync(target, join(dir, 'node_modules', '@nanomsg-ts', 'native'), 'dir');
 }
 
-function run(file: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+function run(
+  file: string,
+  args: string[] = [],
+): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.NANOMSG_TS_ADDON;
-  const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', env, timeout: 15_000 });
+  const r = spawnSync(process.execPath, [file, ...args], {
+    encoding: 'utf8',
+    env,
+    timeout: 15_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -89,7 +99,11 @@ await Promise.all([pub.close(), sub.close()]);
     expect(inputs.some((p) => p.includes('packages/pubsub/dist/'))).toBe(true);
     expect(inputs.some((p) => p.includes('packages/core/dist/'))).toBe(true);
     for (const other of others) {
-      expect(inputs.filter((p) => p.includes(`packages/${other}/`) || p.includes(`@nanomsg-ts/${other}`))).toEqual([]);
+      expect(
+        inputs.filter(
+          (p) => p.includes(`packages/${other}/`) || p.includes(`@nanomsg-ts/${other}`),
+        ),
+      ).toEqual([]);
     }
     // The addon stays outside the bundle.
     expect(inputs.filter((p) => p.includes('native/'))).toEqual([]);
@@ -98,12 +112,19 @@ await Promise.all([pub.close(), sub.close()]);
   test('its code has Pub and Sub and no class, protocol or option of the other packages', async () => {
     const { code } = await built;
     // esbuild writes `var Pub = class extends …`; tsc output had `class Pub`.
-    const declares = (name: string): RegExp => new RegExp(`\\b(?:class|var|let|const|function)\\s+${name}\\b`);
+    const declares = (name: string): RegExp =>
+      new RegExp(`\\b(?:class|var|let|const|function)\\s+${name}\\b`);
     expect(code).toMatch(declares('Pub'));
     expect(code).toMatch(declares('Sub'));
     expect(code).toContain('NN_SUB_SUBSCRIBE');
     for (const name of otherClasses) expect(code).not.toMatch(declares(name));
-    for (const name of ['NN_PUSH', 'NN_PULL', 'NN_BUS', 'NN_REQ_RESEND_IVL', 'NN_SURVEYOR_DEADLINE']) {
+    for (const name of [
+      'NN_PUSH',
+      'NN_PULL',
+      'NN_BUS',
+      'NN_REQ_RESEND_IVL',
+      'NN_SURVEYOR_DEADLINE',
+    ]) {
       expect(code).not.toContain(name);
     }
     for (const other of others) expect(code).not.toContain(`@nanomsg-ts/${other}`);

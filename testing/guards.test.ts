@@ -51,8 +51,14 @@ function filesUnder(dir: string): string[] {
 /** The files of a protocol package that the guard reads: src, test, README*. */
 function packageFiles(folder: string): string[] {
   const dir = join(packagesDir, folder);
-  const readmes = readdirSync(dir).filter((name) => /^readme/i.test(name) && statSync(join(dir, name)).isFile());
-  return [...filesUnder(join(dir, 'src')), ...filesUnder(join(dir, 'test')), ...readmes.map((n) => join(dir, n))];
+  const readmes = readdirSync(dir).filter(
+    (name) => /^readme/i.test(name) && statSync(join(dir, name)).isFile(),
+  );
+  return [
+    ...filesUnder(join(dir, 'src')),
+    ...filesUnder(join(dir, 'test')),
+    ...readmes.map((n) => join(dir, n)),
+  ];
 }
 
 // ---- detectors ----------------------------------------------------------------
@@ -79,7 +85,12 @@ function importsIntoOthers(text: string, file: string, own: string): string[] {
     if (!spec.startsWith('.')) continue;
     const target = relative(packagesDir, resolve(dirname(file), spec));
     const folder = target.split(sep)[0];
-    if (folder !== undefined && folder !== own && folders.includes(folder) && !target.startsWith('..')) {
+    if (
+      folder !== undefined &&
+      folder !== own &&
+      folders.includes(folder) &&
+      !target.startsWith('..')
+    ) {
       out.push(spec);
     }
   }
@@ -97,11 +108,20 @@ const numericPatterns: ReadonlyArray<[string, RegExp]> = [
   // ['NN_PUB', 80]
   ['name paired with a number', new RegExp(`\\[\\s*['"]${NAME}['"]\\s*,\\s*${NUMBER}`)],
   // 80 // NN_PUB, 80, /* NN_PUB */, case 80: // NN_PUB
-  ['number commented with a name', new RegExp(`(?<![\\w.])${NUMBER}[\\s,;:(){}\\[\\]]*(?://|/\\*)[^\\n]*\\b${NAME}\\b`)],
+  [
+    'number commented with a name',
+    new RegExp(`(?<![\\w.])${NUMBER}[\\s,;:(){}\\[\\]]*(?://|/\\*)[^\\n]*\\b${NAME}\\b`),
+  ],
   // symbol('NN_PUB') ?? 80, symbol('NN_PUB') || 80
-  ['number as a fallback for a name', new RegExp(`['"]${NAME}['"]\\s*\\)\\s*(?:\\?\\?|\\|\\|)\\s*${NUMBER}`)],
+  [
+    'number as a fallback for a name',
+    new RegExp(`['"]${NAME}['"]\\s*\\)\\s*(?:\\?\\?|\\|\\|)\\s*${NUMBER}`),
+  ],
   // NN_PUB (80), NN_PUB is 80, NN_PUB == 80 in code or comments
-  ['name equated with a number', new RegExp(`\\b${NAME}\\b\\s*(?:===?|!==?|\\bis\\b)\\s*${NUMBER}`)],
+  [
+    'name equated with a number',
+    new RegExp(`\\b${NAME}\\b\\s*(?:===?|!==?|\\bis\\b)\\s*${NUMBER}`),
+  ],
 ];
 
 /** The lines of `text` that write a number for a nanomsg constant, with the pattern they match. */
@@ -127,15 +147,21 @@ function quotedNames(text: string): string[] {
 
 /** Error codes given to nanomsgError/nnError('E...'). */
 function errorCodes(text: string): string[] {
-  return [...text.matchAll(/\b(?:nanomsgError|nnError)\s*\(\s*(['"])(E[A-Z0-9]+)\1/g)].map((m) => m[2]!);
+  return [...text.matchAll(/\b(?:nanomsgError|nnError)\s*\(\s*(['"])(E[A-Z0-9]+)\1/g)].map(
+    (m) => m[2]!,
+  );
 }
 
 // ---- the detectors themselves ---------------------------------------------------
 
 describe('guard detectors (on samples)', () => {
   test('a mention of another protocol package is found; our own name is not', () => {
-    expect(namedOthers(`import { Pair } from '@nanomsg-ts/pair';`, 'bus')).toEqual(['@nanomsg-ts/pair']);
-    expect(namedOthers(`"@nanomsg-ts/pipeline": "workspace:^"`, 'pair')).toEqual(['@nanomsg-ts/pipeline']);
+    expect(namedOthers(`import { Pair } from '@nanomsg-ts/pair';`, 'bus')).toEqual([
+      '@nanomsg-ts/pair',
+    ]);
+    expect(namedOthers(`"@nanomsg-ts/pipeline": "workspace:^"`, 'pair')).toEqual([
+      '@nanomsg-ts/pipeline',
+    ]);
     expect(namedOthers(`see @nanomsg-ts/survey/README`, 'pair')).toEqual(['@nanomsg-ts/survey']);
     expect(namedOthers(`import { Pair } from '@nanomsg-ts/pair';`, 'pair')).toEqual([]);
     expect(namedOthers(`from '@nanomsg-ts/core'`, 'pair')).toEqual([]);
@@ -144,14 +170,20 @@ describe('guard detectors (on samples)', () => {
 
   test('a relative import into another protocol package is found', () => {
     const file = join(packagesDir, 'bus', 'test', 'x.test.ts');
-    expect(importsIntoOthers(`import { Pair } from '../../pair/src/index.js';`, file, 'bus')).toEqual([
-      '../../pair/src/index.js',
-    ]);
-    expect(importsIntoOthers(`const m = await import('../../pubsub/dist/index.js');`, file, 'bus')).toHaveLength(1);
+    expect(
+      importsIntoOthers(`import { Pair } from '../../pair/src/index.js';`, file, 'bus'),
+    ).toEqual(['../../pair/src/index.js']);
+    expect(
+      importsIntoOthers(`const m = await import('../../pubsub/dist/index.js');`, file, 'bus'),
+    ).toHaveLength(1);
     expect(importsIntoOthers(`import '../../survey/src/index.js';`, file, 'bus')).toHaveLength(1);
     expect(importsIntoOthers(`import { x } from '../src/index.js';`, file, 'bus')).toEqual([]);
-    expect(importsIntoOthers(`import { x } from '../../../testing/helpers.js';`, file, 'bus')).toEqual([]);
-    expect(importsIntoOthers(`import { x } from '../../core/src/index.js';`, file, 'bus')).toEqual([]);
+    expect(
+      importsIntoOthers(`import { x } from '../../../testing/helpers.js';`, file, 'bus'),
+    ).toEqual([]);
+    expect(importsIntoOthers(`import { x } from '../../core/src/index.js';`, file, 'bus')).toEqual(
+      [],
+    );
   });
 
   test('numbers written for nanomsg constants are found', () => {
@@ -205,7 +237,9 @@ describe('protocol packages stay independent', () => {
     );
     expect(present.sort()).toEqual([...folders].sort());
     for (const folder of folders) {
-      expect(readJson(join(packagesDir, folder, 'package.json')).name).toBe(protocolPackages[folder]);
+      expect(readJson(join(packagesDir, folder, 'package.json')).name).toBe(
+        protocolPackages[folder],
+      );
     }
   });
 
@@ -214,13 +248,21 @@ describe('protocol packages stay independent', () => {
     expect(Object.keys((pkg.dependencies as Record<string, string> | undefined) ?? {})).toEqual([
       '@nanomsg-ts/core',
     ]);
-    for (const field of ['peerDependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']) {
+    for (const field of [
+      'peerDependencies',
+      'optionalDependencies',
+      'bundleDependencies',
+      'bundledDependencies',
+    ]) {
       const value = pkg[field];
       const names = Array.isArray(value) ? value : Object.keys((value as object | undefined) ?? {});
       expect(names, `${folder} ${field}`).toEqual([]);
     }
     const dev = Object.keys((pkg.devDependencies as Record<string, string> | undefined) ?? {});
-    expect(dev.filter((d) => d.startsWith('@nanomsg-ts/') && d !== '@nanomsg-ts/core'), `${folder} devDependencies`).toEqual([]);
+    expect(
+      dev.filter((d) => d.startsWith('@nanomsg-ts/') && d !== '@nanomsg-ts/core'),
+      `${folder} devDependencies`,
+    ).toEqual([]);
   });
 
   test.each(folders)('%s/package.json names no other protocol package', (folder) => {
@@ -228,18 +270,22 @@ describe('protocol packages stay independent', () => {
     expect(namedOthers(text, folder)).toEqual([]);
   });
 
-  test.each(folders)('%s: src, test and README neither name nor import another protocol package', (folder) => {
-    const files = packageFiles(folder);
-    expect(files.some((f) => f.includes(`${sep}src${sep}`))).toBe(true);
-    const problems: string[] = [];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      const rel = relative(root, file);
-      for (const name of namedOthers(text, folder)) problems.push(`${rel} names ${name}`);
-      for (const spec of importsIntoOthers(text, file, folder)) problems.push(`${rel} imports ${spec}`);
-    }
-    expect(problems).toEqual([]);
-  });
+  test.each(folders)(
+    '%s: src, test and README neither name nor import another protocol package',
+    (folder) => {
+      const files = packageFiles(folder);
+      expect(files.some((f) => f.includes(`${sep}src${sep}`))).toBe(true);
+      const problems: string[] = [];
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        const rel = relative(root, file);
+        for (const name of namedOthers(text, folder)) problems.push(`${rel} names ${name}`);
+        for (const spec of importsIntoOthers(text, file, folder))
+          problems.push(`${rel} imports ${spec}`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 });
 
 describe('nanomsg values come from the symbol table', () => {
@@ -275,14 +321,17 @@ describe('nanomsg values come from the symbol table', () => {
     expect([...codes].filter((n) => !names.has(n))).toEqual([]);
   });
 
-  test.each(folders)("%s opens its sockets with protocol names of the table's NN_NS_PROTOCOL", (folder) => {
-    const text = filesUnder(join(packagesDir, folder, 'src'))
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
-    const protocols = [...text.matchAll(/\bsuper\(\s*(['"])([^'"]+)\1/g)].map((m) => m[2]!);
-    expect(protocols.length).toBeGreaterThan(0);
-    for (const p of protocols) {
-      expect(table.find((s) => s.name === p)?.namespace, p).toBe('NN_NS_PROTOCOL');
-    }
-  });
+  test.each(folders)(
+    "%s opens its sockets with protocol names of the table's NN_NS_PROTOCOL",
+    (folder) => {
+      const text = filesUnder(join(packagesDir, folder, 'src'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+      const protocols = [...text.matchAll(/\bsuper\(\s*(['"])([^'"]+)\1/g)].map((m) => m[2]!);
+      expect(protocols.length).toBeGreaterThan(0);
+      for (const p of protocols) {
+        expect(table.find((s) => s.name === p)?.namespace, p).toBe('NN_NS_PROTOCOL');
+      }
+    },
+  );
 });

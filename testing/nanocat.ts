@@ -146,7 +146,8 @@ export class Peer {
         else if (this.#exited) finish(new Error(`waiting for ${what}: ${this.describe()}`));
       };
       const timer = setTimeout(
-        () => finish(new Error(`waiting for ${what}: nothing within ${within} ms; ${this.describe()}`)),
+        () =>
+          finish(new Error(`waiting for ${what}: nothing within ${within} ms; ${this.describe()}`)),
         within,
       );
       this.#watchers.add(watcher);
@@ -156,10 +157,14 @@ export class Peer {
 
   /** Waits until stdout holds at least `n` complete lines; resolves with all lines so far. */
   waitForLines(n: number, within?: number): Promise<string[]> {
-    return this.waitFor(`${n} line(s) of output`, () => {
-      const lines = this.lines();
-      return lines.length >= n ? lines : undefined;
-    }, within);
+    return this.waitFor(
+      `${n} line(s) of output`,
+      () => {
+        const lines = this.lines();
+        return lines.length >= n ? lines : undefined;
+      },
+      within,
+    );
   }
 
   /** Waits for a line of stdout that satisfies `match`; resolves with it. */
@@ -169,7 +174,11 @@ export class Peer {
 
   /** Waits until stdout holds at least `n` bytes; resolves with all of them. */
   waitForBytes(n: number, within?: number): Promise<Buffer> {
-    return this.waitFor(`${n} bytes of output`, () => (this.#outLength >= n ? this.stdout() : undefined), within);
+    return this.waitFor(
+      `${n} bytes of output`,
+      () => (this.#outLength >= n ? this.stdout() : undefined),
+      within,
+    );
   }
 
   /** Waits for the process to end by itself; rejects if it does not within `within` ms. */
@@ -252,7 +261,9 @@ export async function bindPeer(
       if (await probe(addr)) return { peer, address: addr };
       if (Date.now() > end) {
         await peer.kill();
-        throw new Error(`the peer did not accept connections at ${addr} within ${within} ms: ${peer.describe()}`);
+        throw new Error(
+          `the peer did not accept connections at ${addr} within ${within} ms: ${peer.describe()}`,
+        );
       }
       await sleep(10);
     }
@@ -332,7 +343,11 @@ export function asciiLine(bytes: Uint8Array): string {
 export const allBytes: Buffer = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 /** Polls `condition` every 10 ms until it holds; rejects after `within` ms. */
-export async function waitUntil(what: string, condition: () => boolean, within = DEFAULT_WAIT): Promise<void> {
+export async function waitUntil(
+  what: string,
+  condition: () => boolean,
+  within = DEFAULT_WAIT,
+): Promise<void> {
   const end = Date.now() + within;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`waiting for ${what}: not within ${within} ms`);

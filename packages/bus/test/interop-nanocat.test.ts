@@ -38,7 +38,15 @@ describe.each(interopTransports)('Bus with nanocat over %s', (transport) => {
     test('messages flow both ways with nanocat --bus (--quoted)', async () => {
       const ours = bus();
       const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat(['--bus', ...endpointArgs(addr, binds), '--data', 'from\tnanocat', '--interval', '0.05', '--quoted']),
+        nanocat([
+          '--bus',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'from\tnanocat',
+          '--interval',
+          '0.05',
+          '--quoted',
+        ]),
       );
       expect(await ours.recv({ timeout: 5000 })).toEqual(Buffer.from('from\tnanocat'));
       await ours.send('from "ts"', { timeout: 5000 });
@@ -56,7 +64,15 @@ describe.each(interopTransports)('Bus with nanocat over %s', (transport) => {
       const file = join(files, `bus-${transport}-${role}.bin`);
       writeFileSync(file, theirs);
       const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat(['--bus', ...endpointArgs(addr, binds), '--file', file, '--interval', '0.05', '--hex']),
+        nanocat([
+          '--bus',
+          ...endpointArgs(addr, binds),
+          '--file',
+          file,
+          '--interval',
+          '0.05',
+          '--hex',
+        ]),
       );
       const got = await ours.recv({ timeout: 5000 });
       expect(got.equals(theirs)).toBe(true);
@@ -68,8 +84,26 @@ describe.each(interopTransports)('Bus with nanocat over %s', (transport) => {
   test('our Bus between two nanocat nodes: both hear us, neither hears the other through us', async () => {
     const ours = bus();
     const address = bindOurs(ours, transport);
-    const a = nanocat(['--bus', '--connect', address, '--data', 'node-a', '--interval', '0.02', '--ascii']);
-    const b = nanocat(['--bus', '--connect', address, '--data', 'node-b', '--interval', '0.02', '--ascii']);
+    const a = nanocat([
+      '--bus',
+      '--connect',
+      address,
+      '--data',
+      'node-a',
+      '--interval',
+      '0.02',
+      '--ascii',
+    ]);
+    const b = nanocat([
+      '--bus',
+      '--connect',
+      address,
+      '--data',
+      'node-b',
+      '--interval',
+      '0.02',
+      '--ascii',
+    ]);
     const heard = new Set<string>();
     await waitUntil('messages of both nanocat nodes', () => {
       for (let m = ours.tryRecv(); m !== undefined; m = ours.tryRecv()) heard.add(m.toString());

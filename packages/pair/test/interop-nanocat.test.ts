@@ -39,14 +39,25 @@ describe.each(interopTransports)('Pair with nanocat over %s', (transport) => {
     test('messages flow both ways with nanocat --pair (--quoted)', async () => {
       const ours = pair();
       const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat(['--pair', ...endpointArgs(addr, binds), '--data', 'from "nanocat"', '--interval', '0.05', '--quoted']),
+        nanocat([
+          '--pair',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'from "nanocat"',
+          '--interval',
+          '0.05',
+          '--quoted',
+        ]),
       );
       expect(await ours.recv({ timeout: 5000 })).toEqual(Buffer.from('from "nanocat"'));
       // The connection is up now: what we send reaches nanocat, in order.
       await ours.send('from ts\t1', { timeout: 5000 });
       await ours.send(Buffer.from('from ts 2\n'), { timeout: 5000 });
       const lines = await peer.waitForLines(2);
-      expect(lines).toEqual([quotedLine(Buffer.from('from ts\t1')), quotedLine(Buffer.from('from ts 2\n'))]);
+      expect(lines).toEqual([
+        quotedLine(Buffer.from('from ts\t1')),
+        quotedLine(Buffer.from('from ts 2\n')),
+      ]);
       // nanocat kept sending meanwhile; each of its messages is intact.
       for (let m = ours.tryRecv(); m !== undefined; m = ours.tryRecv()) {
         expect(m.toString()).toBe('from "nanocat"');
@@ -59,7 +70,15 @@ describe.each(interopTransports)('Pair with nanocat over %s', (transport) => {
       const file = join(files, `${transport}-${role}.bin`);
       writeFileSync(file, reversed);
       const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat(['--pair', ...endpointArgs(addr, binds), '--file', file, '--interval', '0.05', '--hex']),
+        nanocat([
+          '--pair',
+          ...endpointArgs(addr, binds),
+          '--file',
+          file,
+          '--interval',
+          '0.05',
+          '--hex',
+        ]),
       );
       const got = await ours.recv({ timeout: 5000 });
       expect(got.equals(reversed)).toBe(true);
@@ -70,7 +89,9 @@ describe.each(interopTransports)('Pair with nanocat over %s', (transport) => {
 
   test('a nanocat --pair that only listens prints what we send (--ascii)', async () => {
     const ours = pair();
-    const { peer, address } = await bindPeer(transport, (addr) => nanocat(['--pair', '--bind', addr, '--ascii']));
+    const { peer, address } = await bindPeer(transport, (addr) =>
+      nanocat(['--pair', '--bind', addr, '--ascii']),
+    );
     ours.connect(address);
     const message = Buffer.from('caf\xc3\xa9 \x01ok', 'latin1');
     await ours.send(message, { timeout: 5000 });
@@ -85,7 +106,16 @@ describe.each(interopTransports)('Pair with nanocat over %s', (transport) => {
     );
     await ours.send('hello first', { timeout: 5000 });
     expect(await first.waitForLines(1)).toEqual(['"hello first"']);
-    const second = nanocat(['--pair', '--connect', address, '--data', 'second', '--interval', '0.05', '--quoted']);
+    const second = nanocat([
+      '--pair',
+      '--connect',
+      address,
+      '--data',
+      'second',
+      '--interval',
+      '0.05',
+      '--quoted',
+    ]);
     // Give the second peer time to try; PAIR talks to one peer only.
     await sleep(300);
     expect(second.exited).toBeUndefined();

@@ -12,7 +12,9 @@ describe('Pair', () => {
     expectTypeOf<Pair>().toExtend<AsyncIterable<Buffer>>();
     expectTypeOf<Pair>().toExtend<AsyncDisposable>();
     expectTypeOf<Pair['bind']>().returns.toEqualTypeOf<Endpoint>();
-    expectTypeOf(new Pair().send).toBeCallableWith(Buffer.from('x'), { signal: new AbortController().signal });
+    expectTypeOf(new Pair().send).toBeCallableWith(Buffer.from('x'), {
+      signal: new AbortController().signal,
+    });
     // @ts-expect-error a number is not a message
     void new Pair().send(1);
   });
@@ -20,7 +22,9 @@ describe('Pair', () => {
   test('constructor options are type-checked', () => {
     expectTypeOf(Pair).toBeConstructibleWith();
     expectTypeOf(Pair).toBeConstructibleWith({ raw: true, receiveTimeout: -1, ipv4Only: false });
-    expectTypeOf<ConstructorParameters<typeof Pair>[0]>().toEqualTypeOf<SocketOptions | undefined>();
+    expectTypeOf<ConstructorParameters<typeof Pair>[0]>().toEqualTypeOf<
+      SocketOptions | undefined
+    >();
     // @ts-expect-error unknown option
     void new Pair({ bogus: 1 });
     // @ts-expect-error raw is a boolean

@@ -45,7 +45,12 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
       const { peer } = await link(push, transport, role, (addr, binds) =>
         nanocat(['--pull', ...endpointArgs(addr, binds), '--quoted']),
       );
-      const messages = ['first', 'say "hi"\\', 'two\nlines\r', Buffer.from([0x00, 0x01, 0x7f, 0x20, 0x41])];
+      const messages = [
+        'first',
+        'say "hi"\\',
+        'two\nlines\r',
+        Buffer.from([0x00, 0x01, 0x7f, 0x20, 0x41]),
+      ];
       for (const m of messages) await push.send(m, { timeout: 5000 });
       const lines = await peer.waitForLines(messages.length);
       expect(lines).toEqual(messages.map((m) => quotedLine(Buffer.from(m))));
@@ -64,7 +69,14 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
     test('nanocat --push --data reaches our Pull', async () => {
       const pull = track(new Pull());
       await link(pull, transport, role, (addr, binds) =>
-        nanocat(['--push', ...endpointArgs(addr, binds), '--data', 'job:42 ✓', '--interval', '0.05']),
+        nanocat([
+          '--push',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'job:42 ✓',
+          '--interval',
+          '0.05',
+        ]),
       );
       const got = await pull.recv({ timeout: 5000 });
       expect(got).toEqual(Buffer.from('job:42 ✓'));
@@ -74,7 +86,14 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
       const pull = track(new Pull());
       const bytes = Buffer.concat([allBytes, randomBytes(1000)]);
       await link(pull, transport, role, (addr, binds) =>
-        nanocat(['--push', ...endpointArgs(addr, binds), '--file', dataFile(bytes), '--interval', '0.05']),
+        nanocat([
+          '--push',
+          ...endpointArgs(addr, binds),
+          '--file',
+          dataFile(bytes),
+          '--interval',
+          '0.05',
+        ]),
       );
       const first = await pull.recv({ timeout: 5000 });
       const second = await pull.recv({ timeout: 5000 });
@@ -96,7 +115,14 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
 
     const pull = track(new Pull());
     await link(pull, transport, 'connect', (addr, binds) =>
-      nanocat(['--push', ...endpointArgs(addr, binds), '--file', dataFile(big), '--interval', '0.2']),
+      nanocat([
+        '--push',
+        ...endpointArgs(addr, binds),
+        '--file',
+        dataFile(big),
+        '--interval',
+        '0.2',
+      ]),
     );
     const got = await pull.recv({ timeout: 10_000 });
     expect(got.length).toBe(big.length);

@@ -24,7 +24,9 @@ describe('Push', () => {
 
   test('constructor options are type-checked', () => {
     expectTypeOf(Push).toBeConstructibleWith({ sendPriority: 1, sendBufferSize: 1024 });
-    expectTypeOf<ConstructorParameters<typeof Push>[0]>().toEqualTypeOf<SocketOptions | undefined>();
+    expectTypeOf<ConstructorParameters<typeof Push>[0]>().toEqualTypeOf<
+      SocketOptions | undefined
+    >();
     // @ts-expect-error unknown option
     void new Push({ bogus: 1 });
     // @ts-expect-error sendPriority is a number

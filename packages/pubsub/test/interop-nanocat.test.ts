@@ -47,7 +47,15 @@ describe.each(interopTransports)('PUB/SUB with nanocat over %s', (transport) => 
     test('our Pub reaches nanocat --sub, which keeps only its --subscribe prefixes', async () => {
       const pub = track(new Pub());
       const { peer } = await link(pub, transport, role, (addr, binds) =>
-        nanocat(['--sub', ...endpointArgs(addr, binds), '--subscribe', 'news.', '--subscribe', 'weather.', '--quoted']),
+        nanocat([
+          '--sub',
+          ...endpointArgs(addr, binds),
+          '--subscribe',
+          'news.',
+          '--subscribe',
+          'weather.',
+          '--quoted',
+        ]),
       );
       await publishUntilHeard(pub, peer, ['sports.0', 'news.0', 'weather.0']);
       // One connection keeps order: had 'sports.last' passed the filter it
@@ -76,7 +84,14 @@ describe.each(interopTransports)('PUB/SUB with nanocat over %s', (transport) => 
     test('nanocat --pub --data reaches our Sub subscribed to its prefix', async () => {
       const sub = track(new Sub({ subscribe: ['news.'] }));
       await link(sub, transport, role, (addr, binds) =>
-        nanocat(['--pub', ...endpointArgs(addr, binds), '--data', 'news.flash ✓', '--interval', '0.05']),
+        nanocat([
+          '--pub',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'news.flash ✓',
+          '--interval',
+          '0.05',
+        ]),
       );
       expect(await sub.recv({ timeout: 5000 })).toEqual(Buffer.from('news.flash ✓'));
     });

@@ -27,7 +27,12 @@ describe('Pub', () => {
 
   test('constructor options are type-checked', () => {
     expectTypeOf(Pub).toBeConstructibleWith();
-    expectTypeOf(Pub).toBeConstructibleWith({ raw: true, sendTimeout: 100, name: 'p', tcpNoDelay: true });
+    expectTypeOf(Pub).toBeConstructibleWith({
+      raw: true,
+      sendTimeout: 100,
+      name: 'p',
+      tcpNoDelay: true,
+    });
     // @ts-expect-error unknown option
     void new Pub({ bogus: 1 });
     // @ts-expect-error sendTimeout is a number
@@ -56,8 +61,12 @@ describe('Sub', () => {
 
   test('subscribe and unsubscribe take string | ArrayBufferView, or nothing', () => {
     expectTypeOf<Topic>().toEqualTypeOf<string | ArrayBufferView>();
-    expectTypeOf<Sub['subscribe']>().parameter(0).toEqualTypeOf<string | ArrayBufferView | undefined>();
-    expectTypeOf<Sub['unsubscribe']>().parameter(0).toEqualTypeOf<string | ArrayBufferView | undefined>();
+    expectTypeOf<Sub['subscribe']>()
+      .parameter(0)
+      .toEqualTypeOf<string | ArrayBufferView | undefined>();
+    expectTypeOf<Sub['unsubscribe']>()
+      .parameter(0)
+      .toEqualTypeOf<string | ArrayBufferView | undefined>();
     expectTypeOf<Sub['subscribe']>().returns.toEqualTypeOf<void>();
     const sub = new Sub();
     expectTypeOf(sub.subscribe).toBeCallableWith('news.');
@@ -72,8 +81,13 @@ describe('Sub', () => {
   });
 
   test('constructor options are type-checked', () => {
-    expectTypeOf<SubOptions['subscribe']>().toEqualTypeOf<(string | ArrayBufferView)[] | undefined>();
-    expectTypeOf(Sub).toBeConstructibleWith({ subscribe: ['a', new Uint8Array([1])], receiveTimeout: 5 });
+    expectTypeOf<SubOptions['subscribe']>().toEqualTypeOf<
+      (string | ArrayBufferView)[] | undefined
+    >();
+    expectTypeOf(Sub).toBeConstructibleWith({
+      subscribe: ['a', new Uint8Array([1])],
+      receiveTimeout: 5,
+    });
     // @ts-expect-error topics are strings or bytes
     void new Sub({ subscribe: [1] });
     // @ts-expect-error subscribe takes an array

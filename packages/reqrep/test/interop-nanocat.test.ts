@@ -43,7 +43,9 @@ describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => 
         const reply = await req.request(r, { timeout: 5000 });
         expect(reply).toEqual(Buffer.from('pong "c"'));
       }
-      expect(await peer.waitForLines(requests.length)).toEqual(requests.map((r) => quotedLine(Buffer.from(r))));
+      expect(await peer.waitForLines(requests.length)).toEqual(
+        requests.map((r) => quotedLine(Buffer.from(r))),
+      );
     });
 
     test('our Req sends every byte value; nanocat --rep --file replies with bytes', async () => {
@@ -82,7 +84,9 @@ describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => 
       const request = await rep.recv({ timeout: 5000 });
       expect(request.equals(allBytes)).toBe(true);
       await rep.send(Buffer.concat([request, Buffer.from('!')]), { timeout: 5000 });
-      expect(await peer.waitForLines(1)).toEqual([hexLine(Buffer.concat([allBytes, Buffer.from('!')]))]);
+      expect(await peer.waitForLines(1)).toEqual([
+        hexLine(Buffer.concat([allBytes, Buffer.from('!')])),
+      ]);
       expect((await peer.waitForExit()).code).toBe(0);
     });
   });
@@ -91,7 +95,9 @@ describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => 
     const rep = track(new Rep());
     const clients = ['alpha', 'beta', 'gamma'];
     const address = bindOurs(rep, transport);
-    const peers = clients.map((name) => nanocat(['--req', '--connect', address, '--data', name, '--quoted']));
+    const peers = clients.map((name) =>
+      nanocat(['--req', '--connect', address, '--data', name, '--quoted']),
+    );
     for (let i = 0; i < clients.length; i++) {
       const request = (await rep.recv({ timeout: 5000 })).toString();
       expect(clients).toContain(request);

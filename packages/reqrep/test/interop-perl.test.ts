@@ -3,7 +3,14 @@
 // connecting.
 import { afterEach, describe, expect, test } from 'vitest';
 import { Rep } from '@nanomsg-ts/reqrep';
-import { bindOurs, interopTransports, killPeers, link, perl, roles } from '../../../testing/nanocat.js';
+import {
+  bindOurs,
+  interopTransports,
+  killPeers,
+  link,
+  perl,
+  roles,
+} from '../../../testing/nanocat.js';
 
 const open: Rep[] = [];
 afterEach(async () => {
@@ -46,45 +53,48 @@ function checkClientOutput(lines: string[], name: string, count: number): void {
   }
 }
 
-describe.each(interopTransports)('a Perl NanoMsg::Raw REQ client and our Rep over %s', (transport) => {
-  test.each(roles)('our Rep calls %s and answers every request', async (role) => {
-    const rep = new Rep();
-    open.push(rep);
-    const count = 5;
-    const { peer } = await link(rep, transport, role, (addr, binds) =>
-      perl('req.pl', [binds ? 'bind' : 'connect', addr, String(count), 'perl']),
-    );
-    const { seen, done } = serve(rep);
-    expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
-    checkClientOutput(peer.lines(), 'perl', count);
-    expect(seen.map((b) => b.toString('hex'))).toEqual(
-      Array.from({ length: count }, (_, i) => expectedRequest('perl', i).toString('hex')),
-    );
-    await rep.close();
-    await done;
-  });
-
-  test('three Perl clients at once each get the replies to their own requests', async () => {
-    const rep = new Rep();
-    open.push(rep);
-    const address = bindOurs(rep, transport);
-    const names = ['p1', 'p2', 'p3'];
-    const count = 20;
-    const peers = names.map((name) => perl('req.pl', ['connect', address, String(count), name]));
-    const { seen, done } = serve(rep);
-    for (const [k, peer] of peers.entries()) {
-      expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
-      checkClientOutput(peer.lines(), names[k]!, count);
-    }
-    expect(seen).toHaveLength(names.length * count);
-    // Each client's requests arrive in its own order.
-    for (const name of names) {
-      const mine = seen.filter((b) => b.subarray(0, name.length + 1).toString() === `${name}-`);
-      expect(mine.map((b) => b.toString('hex'))).toEqual(
-        Array.from({ length: count }, (_, i) => expectedRequest(name, i).toString('hex')),
+describe.each(interopTransports)(
+  'a Perl NanoMsg::Raw REQ client and our Rep over %s',
+  (transport) => {
+    test.each(roles)('our Rep calls %s and answers every request', async (role) => {
+      const rep = new Rep();
+      open.push(rep);
+      const count = 5;
+      const { peer } = await link(rep, transport, role, (addr, binds) =>
+        perl('req.pl', [binds ? 'bind' : 'connect', addr, String(count), 'perl']),
       );
-    }
-    await rep.close();
-    await done;
-  });
-});
+      const { seen, done } = serve(rep);
+      expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+      checkClientOutput(peer.lines(), 'perl', count);
+      expect(seen.map((b) => b.toString('hex'))).toEqual(
+        Array.from({ length: count }, (_, i) => expectedRequest('perl', i).toString('hex')),
+      );
+      await rep.close();
+      await done;
+    });
+
+    test('three Perl clients at once each get the replies to their own requests', async () => {
+      const rep = new Rep();
+      open.push(rep);
+      const address = bindOurs(rep, transport);
+      const names = ['p1', 'p2', 'p3'];
+      const count = 20;
+      const peers = names.map((name) => perl('req.pl', ['connect', address, String(count), name]));
+      const { seen, done } = serve(rep);
+      for (const [k, peer] of peers.entries()) {
+        expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+        checkClientOutput(peer.lines(), names[k]!, count);
+      }
+      expect(seen).toHaveLength(names.length * count);
+      // Each client's requests arrive in its own order.
+      for (const name of names) {
+        const mine = seen.filter((b) => b.subarray(0, name.length + 1).toString() === `${name}-`);
+        expect(mine.map((b) => b.toString('hex'))).toEqual(
+          Array.from({ length: count }, (_, i) => expectedRequest(name, i).toString('hex')),
+        );
+      }
+      await rep.close();
+      await done;
+    });
+  },
+);

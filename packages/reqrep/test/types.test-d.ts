@@ -17,7 +17,9 @@ describe('Req', () => {
     const req = new Req();
     expectTypeOf(req.request).toBeCallableWith('q');
     expectTypeOf(req.request).toBeCallableWith(new Uint8Array(1), { timeout: 100 });
-    expectTypeOf(req.request).toBeCallableWith(new ArrayBuffer(1), { signal: AbortSignal.timeout(10) });
+    expectTypeOf(req.request).toBeCallableWith(new ArrayBuffer(1), {
+      signal: AbortSignal.timeout(10),
+    });
     // @ts-expect-error a number is not a message
     void req.request(1);
     // @ts-expect-error timeout is a number

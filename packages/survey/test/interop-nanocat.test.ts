@@ -37,13 +37,18 @@ afterEach(async () => {
  * the background; a survey reaches only those already connected). Resolves
  * with that survey's responses.
  */
-async function surveyUntil(surveyor: Surveyor, question: string | Uint8Array, count: number): Promise<Buffer[]> {
+async function surveyUntil(
+  surveyor: Surveyor,
+  question: string | Uint8Array,
+  count: number,
+): Promise<Buffer[]> {
   const end = Date.now() + 5000;
   for (;;) {
     const responses: Buffer[] = [];
     for await (const r of surveyor.survey(question)) responses.push(r);
     if (responses.length >= count) return responses;
-    if (Date.now() > end) throw new Error(`no survey got ${count} responses (last got ${responses.length})`);
+    if (Date.now() > end)
+      throw new Error(`no survey got ${count} responses (last got ${responses.length})`);
   }
 }
 
@@ -52,7 +57,13 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
     test('our Surveyor collects the answer of nanocat --respondent --data', async () => {
       const surveyor = track(new Surveyor({ deadline: 200 }));
       const { peer } = await link(surveyor, transport, role, (addr, binds) =>
-        nanocat(['--respondent', ...endpointArgs(addr, binds), '--data', 'here "I" am', '--quoted']),
+        nanocat([
+          '--respondent',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'here "I" am',
+          '--quoted',
+        ]),
       );
       const responses = await surveyUntil(surveyor, 'roll\ncall', 1);
       expect(responses.map(String)).toEqual(['here "I" am']);
@@ -76,7 +87,15 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
     test('nanocat --surveyor gets the answer of our Respondent', async () => {
       const respondent = track(new Respondent());
       const { peer } = await link(respondent, transport, role, (addr, binds) =>
-        nanocat(['--surveyor', ...endpointArgs(addr, binds), '--data', 'lunch?', '--interval', '0.2', '--quoted']),
+        nanocat([
+          '--surveyor',
+          ...endpointArgs(addr, binds),
+          '--data',
+          'lunch?',
+          '--interval',
+          '0.2',
+          '--quoted',
+        ]),
       );
       // nanocat asks again every 0.2 s; answer each survey until one answer is printed.
       const answering = (async () => {
@@ -99,7 +118,9 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
     const surveyor = track(new Surveyor({ deadline: 300 }));
     const address = bindOurs(surveyor, transport);
     const names = ['r1', 'r2', 'r3'];
-    const peers = names.map((n) => nanocat(['--respondent', '--connect', address, '--data', n, '--ascii']));
+    const peers = names.map((n) =>
+      nanocat(['--respondent', '--connect', address, '--data', n, '--ascii']),
+    );
     const responses = await surveyUntil(surveyor, 'count off', 3);
     expect(responses.map(String).sort()).toEqual(names);
     for (const peer of peers) expect((await peer.waitForLines(1))[0]).toBe('count off');

@@ -23,7 +23,9 @@ describe('Surveyor', () => {
     expectTypeOf<Surveyor['survey']>().returns.not.toExtend<Promise<unknown>>();
     const surveyor = new Surveyor();
     expectTypeOf(surveyor.survey).toBeCallableWith('q');
-    expectTypeOf(surveyor.survey).toBeCallableWith(Buffer.from('q'), { signal: new AbortController().signal });
+    expectTypeOf(surveyor.survey).toBeCallableWith(Buffer.from('q'), {
+      signal: new AbortController().signal,
+    });
     // @ts-expect-error a number is not a message
     void surveyor.survey(1);
     const check = async (): Promise<void> => {
@@ -53,7 +55,9 @@ describe('Respondent', () => {
   });
 
   test('constructor options are type-checked', () => {
-    expectTypeOf<ConstructorParameters<typeof Respondent>[0]>().toEqualTypeOf<SocketOptions | undefined>();
+    expectTypeOf<ConstructorParameters<typeof Respondent>[0]>().toEqualTypeOf<
+      SocketOptions | undefined
+    >();
     // @ts-expect-error deadline belongs to Surveyor
     void new Respondent({ deadline: 100 });
   });
