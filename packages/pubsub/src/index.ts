@@ -9,7 +9,10 @@ export type {
   SocketOptions,
 } from '@nanomsg-ts/core';
 
-/** A subscription: messages whose first bytes equal it are delivered. `''` matches everything. */
+/**
+ * A subscription, the value of `NN_SUB_SUBSCRIBE`: messages whose first bytes
+ * equal it are delivered. Strings are UTF-8; `''` matches everything.
+ */
 export type Topic = string | ArrayBufferView;
 
 /** Options of the `Sub` constructor. */

@@ -56,6 +56,7 @@ export class Req extends Socket {
   get resendInterval(): number {
     return this.getOption('NN_REQ_RESEND_IVL') as number;
   }
+  /** Sets `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms). */
   set resendInterval(value: number) {
     this.setOption('NN_REQ_RESEND_IVL', value);
   }

@@ -52,13 +52,14 @@ export class Surveyor extends Socket {
   get deadline(): number {
     return this.getOption('NN_SURVEYOR_DEADLINE') as number;
   }
+  /** Sets `NN_SURVEYOR_DEADLINE` at level `NN_SURVEYOR` (ms). */
   set deadline(value: number) {
     this.setOption('NN_SURVEYOR_DEADLINE', value);
   }
 
   /**
-   * Sends `message` as a new survey at once and yields the responses until
-   * the deadline, then ends.
+   * Sends `message` as a new survey at once (`nn_send`) and yields the
+   * responses (`nn_recv`) until the deadline (`NN_SURVEYOR_DEADLINE`), then ends.
    *
    * A survey started while another is running supersedes it, as in the
    * library: the earlier survey's iteration ends at once (responses it had
