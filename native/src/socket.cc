@@ -1,6 +1,7 @@
 #include "socket.h"
 
 #include <nanomsg/nn.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -379,15 +380,31 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::RecvOne(Napi::Env env) {
-  void* msg = nullptr;
-  int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
-  if (rc < 0) {
+  // A protocol may drop what it dequeued (a SUB's filter, a stale reply or
+  // survey answer) and report EAGAIN although more messages wait: try again
+  // while the library still signals one, a bounded number of times.
+  for (int attempt = 0;; attempt++) {
+    void* msg = nullptr;
+    int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
+    if (rc >= 0) return BodyBuffer(env, msg, static_cast<size_t>(rc));
     int err = nn_errno();
-    if (err == EAGAIN || err == EINTR) return env.Undefined();
-    ThrowNnError(env, err, "nn_recv");
-    return Napi::Value();
+    if (err != EAGAIN && err != EINTR) {
+      ThrowNnError(env, err, "nn_recv");
+      return Napi::Value();
+    }
+    if (attempt >= 1024 || !StillReadable()) return env.Undefined();
   }
-  return BodyBuffer(env, msg, static_cast<size_t>(rc));
+}
+
+bool Socket::StillReadable() {
+  if (rcvfd_ == -2) {
+    int fd = -1;
+    size_t size = sizeof(fd);
+    rcvfd_ = nn_getsockopt(s_, NN_SOL_SOCKET, NN_RCVFD, &fd, &size) == 0 ? fd : -1;
+  }
+  if (rcvfd_ < 0) return false;
+  struct pollfd p = {rcvfd_, POLLIN, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) != 0;
 }
 
 Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {

@@ -69,6 +69,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
   // or an empty handle with a pending exception.
   Napi::Value RecvOne(Napi::Env env);
+  // True when NN_RCVFD still signals a queued message (checked without waiting).
+  bool StillReadable();
   // The same with nn_recvmsg: { body, header }, `undefined` on EAGAIN, or empty.
   Napi::Value RecvMsgOne(Napi::Env env);
   // A received NN_MSG chunk as a Buffer (copied when small, else adopted).
@@ -82,6 +84,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   Addon* addon_;
   int s_ = -1;
+  // NN_RCVFD, read on first need: -2 not yet, -1 when the socket cannot receive.
+  int rcvfd_ = -2;
   Poll* recv_poll_ = nullptr;
   Poll* send_poll_ = nullptr;
   int watching_ = 0;

@@ -269,6 +269,8 @@ export abstract class SocketBase implements AsyncDisposable {
   #senders = new Queue<PendingSend>();
   #pollers = new Set<Poller>();
   #endpoints: Endpoint[] = [];
+  /** Subscriptions of a SUB socket, by topic bytes, with their counts. */
+  #topics = new Map<string, number>();
   #batch: number;
   #newExchangeOnSend: boolean;
 
@@ -802,8 +804,44 @@ export abstract class SocketBase implements AsyncDisposable {
   #setOption(spec: OptionSpec, value: unknown): void {
     const encoded = encodeOption(spec, value);
     const { info, level } = spec;
-    if (typeof encoded === 'number') this.#native.setIntOption(level, info.value, encoded);
-    else this.#native.setBytesOption(level, info.value, encoded);
+    if (typeof encoded === 'number') {
+      this.#native.setIntOption(level, info.value, encoded);
+      return;
+    }
+    const subscription = this.#subscription(spec, encoded);
+    if (subscription === undefined) {
+      this.#native.setBytesOption(level, info.value, encoded);
+      return;
+    }
+    const count = this.#topics.get(subscription.key) ?? 0;
+    if (!subscription.add && count === 0) {
+      // libnanomsg 1.1.5 crashes unsubscribing on a SUB with no subscription,
+      // and silently ignores an unknown topic otherwise.
+      throw nnError('EINVAL', 'nn_setsockopt', 'no such subscription');
+    }
+    this.#native.setBytesOption(level, info.value, encoded);
+    if (subscription.add) this.#topics.set(subscription.key, count + 1);
+    else if (count === 1) this.#topics.delete(subscription.key);
+    else this.#topics.set(subscription.key, count - 1);
+  }
+
+  /**
+   * For NN_SUB_SUBSCRIBE / NN_SUB_UNSUBSCRIBE on a SUB socket: the topic's
+   * bytes as a key, and whether it is added. The library counts repeated
+   * subscriptions to one topic, and so does `#topics`.
+   */
+  #subscription(
+    spec: OptionSpec,
+    value: string | ArrayBufferView,
+  ): { key: string; add: boolean } | undefined {
+    const name = spec.info.name;
+    if (this.protocol !== 'NN_SUB' || spec.level !== symbol('NN_SUB')) return undefined;
+    if (name !== 'NN_SUB_SUBSCRIBE' && name !== 'NN_SUB_UNSUBSCRIBE') return undefined;
+    const bytes =
+      typeof value === 'string'
+        ? Buffer.from(value, 'utf8')
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return { key: bytes.toString('latin1'), add: name === 'NN_SUB_SUBSCRIBE' };
   }
 
   /**

@@ -15,21 +15,25 @@ async function timedRejection(promise: Promise<unknown>): Promise<{ error: unkno
 describe.each(transports)('Socket timeouts over %s', (transport) => {
   it('recv without timeout: uses receiveTimeout and rejects ETIMEDOUT after about that long', async () => {
     const { bound } = connectedPair(open, transport);
-    bound.receiveTimeout = 150;
+    bound.receiveTimeout = 300;
     const { error, ms } = await timedRejection(bound.recv());
     expect(error).toBeInstanceOf(NanomsgError);
     expect(error).toMatchObject({ code: 'ETIMEDOUT', syscall: 'nn_recv' });
-    expect(ms).toBeGreaterThanOrEqual(140);
-    expect(ms).toBeLessThan(1500);
+    // Timers count from the event loop's cached clock, which can lag under
+    // load: the lower bound tells "waited the timeout" from "failed at once".
+    expect(ms).toBeGreaterThanOrEqual(150);
+    expect(ms).toBeLessThan(3000);
   });
 
   it('send without timeout: uses sendTimeout and rejects ETIMEDOUT after about that long (PUSH, no peer)', async () => {
-    const push = open('NN_PUSH', { sendTimeout: 150 });
+    const push = open('NN_PUSH', { sendTimeout: 300 });
     bindAny(push, transport);
     const { error, ms } = await timedRejection(push.send('nobody listens'));
     expect(error).toMatchObject({ code: 'ETIMEDOUT', syscall: 'nn_send' });
-    expect(ms).toBeGreaterThanOrEqual(140);
-    expect(ms).toBeLessThan(1500);
+    // Timers count from the event loop's cached clock, which can lag under
+    // load: the lower bound tells "waited the timeout" from "failed at once".
+    expect(ms).toBeGreaterThanOrEqual(150);
+    expect(ms).toBeLessThan(3000);
   });
 
   it('explicit timeout: overrides a longer receiveTimeout', async () => {

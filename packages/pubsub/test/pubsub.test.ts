@@ -135,6 +135,15 @@ describe('Sub subscriptions', () => {
     sub.unsubscribe(new TextEncoder().encode('t'));
   });
 
+  it('lets tryRecv reach matching messages queued behind filtered ones', async () => {
+    const pub = sockets.add(new Pub());
+    const sub = sockets.add(new Sub({ subscribe: ['b'] }));
+    sub.connect(bindAny(pub, 'inproc'));
+    for (const m of ['a1', 'a2', 'b1', 'a3', 'b2']) await pub.send(m);
+    await sleep(20);
+    expect(drain(sub)).toEqual(['b1', 'b2']);
+  });
+
   it('never blocks a publisher on a subscriber that does not read', async () => {
     const pub = sockets.add(new Pub());
     const addr = bindAny(pub, 'ipc');
