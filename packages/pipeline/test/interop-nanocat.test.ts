@@ -129,6 +129,41 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
     expect(got.equals(big)).toBe(true);
   });
 
+  test('message sizes survive exactly: nanocat --pull --msgpack frames each message with its length', async () => {
+    const push = track(new Push());
+    const { peer } = await link(push, transport, 'bind', (addr, binds) =>
+      nanocat(['--pull', ...endpointArgs(addr, binds), '--msgpack']),
+    );
+    // bin 8, bin 16 and bin 32 framing (0xc4, 0xc5, 0xc6 + big-endian length).
+    const messages = [
+      randomBytes(0),
+      randomBytes(255),
+      randomBytes(256),
+      randomBytes(65_535),
+      randomBytes(65_536),
+    ];
+    for (const m of messages) await push.send(m, { timeout: 5000 });
+    const framed = messages.map((m) => {
+      const head =
+        m.length < 256
+          ? Buffer.from([0xc4, m.length])
+          : m.length < 65_536
+            ? Buffer.from([0xc5, m.length >> 8, m.length & 0xff])
+            : Buffer.from([
+                0xc6,
+                m.length >>> 24,
+                (m.length >> 16) & 0xff,
+                (m.length >> 8) & 0xff,
+                m.length & 0xff,
+              ]);
+      return Buffer.concat([head, m]);
+    });
+    const expected = Buffer.concat(framed);
+    const out = await peer.waitForBytes(expected.length, 10_000);
+    expect(out.length).toBe(expected.length);
+    expect(out.equals(expected)).toBe(true);
+  });
+
   test('our Push load-balances between two nanocat --pull peers', async () => {
     const push = track(new Push());
     const { peer: a, address } = await link(push, transport, 'bind', (addr, binds) =>
