@@ -44,4 +44,10 @@ export class Queue<T> {
     this.#head = 0;
     return out;
   }
+
+  /** Keeps only the items for which `keep` is true, in order. */
+  retain(keep: (item: T) => boolean): void {
+    this.#items = (this.#items.slice(this.#head) as T[]).filter(keep);
+    this.#head = 0;
+  }
 }

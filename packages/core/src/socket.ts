@@ -335,7 +335,8 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /**
    * Accepts connections at `address` (`nn_bind`): `inproc://name`,
-   * `ipc:///path`, `tcp://host:port`, `ws://host:port/path`.
+   * `ipc:///path`, `tcp://host:port`, `ws://host:port` (libnanomsg 1.1.5 refuses a
+   * resource path when binding ws; `connect` takes `ws://host:port/path`).
    * @throws NanomsgError `'EADDRINUSE'`, `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
    * @example
    * ```ts
@@ -821,8 +822,17 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     this.#native.setBytesOption(level, info.value, encoded);
     if (subscription.add) this.#topics.set(subscription.key, count + 1);
-    else if (count === 1) this.#topics.delete(subscription.key);
-    else this.#topics.set(subscription.key, count - 1);
+    else if (count > 1) this.#topics.set(subscription.key, count - 1);
+    else {
+      this.#topics.delete(subscription.key);
+      // The library filters when a message is received: messages fetched
+      // ahead that no longer match are dropped as it would drop them.
+      const topics = [...this.#topics.keys()];
+      this.#inbox.retain((m) => {
+        const body = (Buffer.isBuffer(m) ? m : m.body).toString('latin1');
+        return topics.some((t) => body.startsWith(t));
+      });
+    }
   }
 
   /**

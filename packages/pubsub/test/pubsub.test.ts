@@ -135,6 +135,16 @@ describe('Sub subscriptions', () => {
     sub.unsubscribe(new TextEncoder().encode('t'));
   });
 
+  it('drops messages fetched ahead that no longer match after unsubscribe, as the library would', async () => {
+    const pub = sockets.add(new Pub());
+    const sub = sockets.add(new Sub({ subscribe: ['a', 'b'] }));
+    sub.connect(bindAny(pub, 'inproc'));
+    for (const m of ['a1', 'b1', 'a2', 'b2', 'a3']) await pub.send(m);
+    expect(String(await sub.recv({ timeout: 2000 }))).toBe('a1');
+    sub.unsubscribe('b');
+    expect(drain(sub)).toEqual(['a2', 'a3']);
+  });
+
   it('lets tryRecv reach matching messages queued behind filtered ones', async () => {
     const pub = sockets.add(new Pub());
     const sub = sockets.add(new Sub({ subscribe: ['b'] }));
