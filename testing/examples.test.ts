@@ -1,0 +1,120 @@
+// The runnable examples (examples/*.mjs, all run by `pnpm demo`): each runs in
+// a child process, exits by itself, and prints what it promises.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root } from '../scripts/packages.mjs';
+
+/** Runs an example; resolves with its exit status and output. */
+function runExample(
+  name: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join('examples', `${name}.mjs`)], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    // The examples give up by themselves after 20 s; this is a last resort.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** What each example prints, line by line (a RegExp where the line varies). */
+const expected: Record<string, (string | RegExp)[]> = {
+  pair: [
+    'PAIR over ipc',
+    '  left sent "ping 1", right answered "pong 1"',
+    '  left sent "ping 2", right answered "pong 2"',
+    '  left sent "ping 3", right answered "pong 3"',
+    'pair: done',
+  ],
+  pubsub: [
+    'PUB/SUB over ipc',
+    '  weather.* subscriber got "weather.paris 21C"',
+    '  weather.* subscriber got "weather.oslo -3C"',
+    '  catch-all subscriber got "weather.paris 21C"',
+    '  catch-all subscriber got "news.today all quiet"',
+    '  catch-all subscriber got "weather.oslo -3C"',
+    'pubsub: done',
+  ],
+  reqrep: [
+    'REQ/REP over tcp',
+    '  request "ping" -> reply "PING!"',
+    '  request "hello" -> reply "HELLO!"',
+    '  request "nanomsg" -> reply "NANOMSG!"',
+    '  a REP sending out of turn: EFSM',
+    'reqrep: done',
+  ],
+  pipeline: [
+    'PUSH/PULL over ipc',
+    ...[1, 2, 3, 4, 5, 6].map((n) => new RegExp(`^  job ${n} done by worker [12]$`)),
+    '  6 jobs done',
+    'pipeline: done',
+  ],
+  survey: [
+    'SURVEYOR/RESPONDENT over ipc',
+    '  lunch? ada: yes',
+    '  lunch? bob: no',
+    '  lunch? cy: yes',
+    '  3 answers before the deadline',
+    'survey: done',
+  ],
+  bus: [
+    'BUS over ipc, a full mesh of a, b, c',
+    '  a heard from b and c',
+    '  b heard from a and c',
+    '  c heard from a and b',
+    'bus: done',
+  ],
+};
+
+describe('examples', () => {
+  it.each(Object.keys(expected))(
+    'examples/%s.mjs prints what it shows and exits by itself',
+    async (name) => {
+      const { status, stdout, stderr } = await runExample(name);
+      expect(stderr).toBe('');
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines.length, stdout).toBe(expected[name]!.length);
+      expected[name]!.forEach((line, i) => {
+        if (typeof line === 'string') expect(lines[i]).toBe(line);
+        else expect(lines[i]).toMatch(line);
+      });
+      expect(status).toBe(0);
+    },
+  );
+
+  it('examples/demo.mjs (the generic Socket of core) runs to its end', async () => {
+    const { status, stdout, stderr } = await runExample('demo');
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^libnanomsg ABI \d+\.\d+\.\d+\n/);
+    expect(stdout).toContain('request "ping" -> reply "PING!"');
+    expect(stdout).toContain('REQ recv without a request: EFSM');
+    expect(stdout.trimEnd().endsWith('all sockets closed; done')).toBe(true);
+    expect(status).toBe(0);
+  });
+
+  it('every example imports one package only, the one it shows', () => {
+    const packages: Record<string, string> = {
+      demo: 'core',
+      pair: 'pair',
+      pubsub: 'pubsub',
+      reqrep: 'reqrep',
+      pipeline: 'pipeline',
+      survey: 'survey',
+      bus: 'bus',
+    };
+    for (const [name, pkg] of Object.entries(packages)) {
+      const source = readFileSync(join(root, 'examples', `${name}.mjs`), 'utf8');
+      const imported = [...source.matchAll(/from '(@nanomsg-ts\/[\w-]+)'/g)].map((m) => m[1]);
+      expect(imported, name).toEqual([`@nanomsg-ts/${pkg}`]);
+    }
+  });
+});
