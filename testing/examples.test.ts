@@ -89,6 +89,7 @@ describe('examples', () => {
       });
       expect(status).toBe(0);
     },
+    40_000,
   );
 
   it('examples/demo.mjs (the generic Socket of core) runs to its end', async () => {
@@ -99,7 +100,7 @@ describe('examples', () => {
     expect(stdout).toContain('REQ recv without a request: EFSM');
     expect(stdout.trimEnd().endsWith('all sockets closed; done')).toBe(true);
     expect(status).toBe(0);
-  });
+  }, 40_000);
 
   it('every example imports one package only, the one it shows', () => {
     const packages: Record<string, string> = {

@@ -335,7 +335,7 @@ describe.skipIf(skipInstall)(
       const result = spawnSync(process.execPath, [file], {
         cwd: project,
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: 50_000,
       });
       if (result.error) throw result.error;
       expect(result.status, `${file}:\n${result.stdout}\n${result.stderr}`).toBe(0);
@@ -348,7 +348,7 @@ describe.skipIf(skipInstall)(
         `import { NanomsgError, Pub, Sub } from '@nanomsg-ts/pubsub';\n${roundTrip('import')}`,
       );
       expect(runNode('esm.mjs')).toEqual(expected('import'));
-    });
+    }, 60_000);
 
     it('runs a PUB/SUB round trip from CommonJS with require() (Node.js 20.19+ require of ES modules)', () => {
       expect(process.features.require_module).toBe(true);
@@ -357,7 +357,7 @@ describe.skipIf(skipInstall)(
         `const { NanomsgError, Pub, Sub } = require('@nanomsg-ts/pubsub');\n(async () => {\n${roundTrip('require')}\n})().catch((error) => { console.error(error); process.exitCode = 1; });\n`,
       );
       expect(runNode('cjs.cjs')).toEqual(expected('require'));
-    });
+    }, 60_000);
 
     it('type-checks a strict TypeScript consumer (module NodeNext), ES module and CommonJS', () => {
       writeFileSync(

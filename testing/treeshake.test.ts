@@ -98,7 +98,7 @@ describe.each(protocols)('an application importing only @nanomsg-ts/%s', (name) 
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(`${name}: done`);
     expect(result.status).toBe(0);
-  });
+  }, 40_000);
 });
 
 describe('bundle sizes', () => {
