@@ -27,15 +27,7 @@ const attwBin = join(
  * attw rules deliberately not applied, with the reason (printed on every run).
  * Keep this empty unless a finding cannot be fixed in package.json.
  */
-const ATTW_EXCEPTIONS = {
-  '@nanomsg-ts/native': {
-    rules: ['named-exports'],
-    reason:
-      'index.cjs assigns module.exports dynamically (the addon it found), so Node.js cannot list its ' +
-      'names for an ES module `import { ... }`; only core loads it, with require(). Fixing it means ' +
-      'index.cjs exporting each name explicitly (exports.symbols = addon.symbols, ...).',
-  },
-};
+const ATTW_EXCEPTIONS = {};
 
 const only = process.argv.slice(2);
 const packages = publicPackages().filter((pkg) => only.length === 0 || only.includes(pkg.name));

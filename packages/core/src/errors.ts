@@ -53,6 +53,7 @@ export class NanomsgError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
 
+  /** Makes `instanceof NanomsgError` hold for errors of any copy of `@nanomsg-ts/core`. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return NanomsgError.isInstance(value);
   }

@@ -9,14 +9,19 @@ import {
 
 /** One socket to watch in `poll`: `in` = a message can be received, `out` = one can be sent. */
 export interface PollEntry {
+  /** The socket to check (`nn_pollfd.fd`). */
   socket: SocketBase;
+  /** Ask whether a message can be received (`NN_POLLIN`). */
   in?: boolean;
+  /** Ask whether a message can be sent (`NN_POLLOUT`). */
   out?: boolean;
 }
 
 /** What `poll` found for one entry (only the requested directions can be true). */
 export interface PollResult {
+  /** A message can be received now (`NN_POLLIN` in `nn_pollfd.revents`). */
   in: boolean;
+  /** A message can be sent now (`NN_POLLOUT` in `nn_pollfd.revents`). */
   out: boolean;
 }
 

@@ -31,8 +31,11 @@ export interface SymbolInfo {
 
 /** The ABI version of the loaded libnanomsg (`NN_VERSION_CURRENT`, `_REVISION`, `_AGE`). */
 export interface Version {
+  /** `NN_VERSION_CURRENT`: the newest interface the library implements. */
   readonly current: number;
+  /** `NN_VERSION_REVISION`: the revision of that interface. */
   readonly revision: number;
+  /** `NN_VERSION_AGE`: how many older interfaces it still implements. */
   readonly age: number;
 }
 
