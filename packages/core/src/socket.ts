@@ -338,6 +338,7 @@ export abstract class SocketBase implements AsyncDisposable {
    * `ipc:///path`, `tcp://host:port`, `ws://host:port` (libnanomsg 1.1.5 refuses a
    * resource path when binding ws; `connect` takes `ws://host:port/path`).
    * @throws NanomsgError `'EADDRINUSE'`, `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
+   * and `'EISCONN'` for an NN_PAIR endpoint over inproc that libnanomsg could not take (see `Pair`)
    * @example
    * ```ts
    * const ep = sock.bind('tcp://127.0.0.1:5555');
@@ -352,6 +353,7 @@ export abstract class SocketBase implements AsyncDisposable {
    * Connects to `address` (`nn_connect`); the library connects, and
    * reconnects, in the background.
    * @throws NanomsgError `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
+   * and `'EISCONN'` for an NN_PAIR endpoint over inproc that libnanomsg could not take (see `Pair`)
    */
   connect(address: string): Endpoint {
     if (typeof address !== 'string') throw new TypeError('address must be a string');
@@ -887,97 +889,127 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#setOption(optionSpec(name, 'nn_setsockopt'), value);
   }
 
+  /** `NN_LINGER` (ms). Accepted but ignored by nanomsg 1.1, which reads back 0. */
   get linger(): number {
     return this.option('NN_LINGER') as number;
   }
+  /** Sets `NN_LINGER` (`nn_setsockopt`), checked against the symbol table first. */
   set linger(value: number) {
     this.setOptionValue('NN_LINGER', value);
   }
+  /** `NN_SNDBUF`: bytes the library buffers for sending. */
   get sendBufferSize(): number {
     return this.option('NN_SNDBUF') as number;
   }
+  /** Sets `NN_SNDBUF` (`nn_setsockopt`), checked against the symbol table first. */
   set sendBufferSize(value: number) {
     this.setOptionValue('NN_SNDBUF', value);
   }
+  /** `NN_RCVBUF`: bytes the library buffers for receiving. */
   get receiveBufferSize(): number {
     return this.option('NN_RCVBUF') as number;
   }
+  /** Sets `NN_RCVBUF` (`nn_setsockopt`), checked against the symbol table first. */
   set receiveBufferSize(value: number) {
     this.setOptionValue('NN_RCVBUF', value);
   }
+  /** `NN_SNDTIMEO` (ms, -1 = no limit): the default `timeout` of `send`. */
   get sendTimeout(): number {
     return this.option('NN_SNDTIMEO') as number;
   }
+  /** Sets `NN_SNDTIMEO` (`nn_setsockopt`), checked against the symbol table first. */
   set sendTimeout(value: number) {
     this.setOptionValue('NN_SNDTIMEO', value);
   }
+  /** `NN_RCVTIMEO` (ms, -1 = no limit): the default `timeout` of `recv`. */
   get receiveTimeout(): number {
     return this.option('NN_RCVTIMEO') as number;
   }
+  /** Sets `NN_RCVTIMEO` (`nn_setsockopt`), checked against the symbol table first. */
   set receiveTimeout(value: number) {
     this.setOptionValue('NN_RCVTIMEO', value);
   }
+  /** `NN_RECONNECT_IVL` (ms): wait before reconnecting a broken connection. */
   get reconnectInterval(): number {
     return this.option('NN_RECONNECT_IVL') as number;
   }
+  /** Sets `NN_RECONNECT_IVL` (`nn_setsockopt`), checked against the symbol table first. */
   set reconnectInterval(value: number) {
     this.setOptionValue('NN_RECONNECT_IVL', value);
   }
+  /** `NN_RECONNECT_IVL_MAX` (ms, 0 = no back-off): cap of the exponential back-off. */
   get reconnectIntervalMax(): number {
     return this.option('NN_RECONNECT_IVL_MAX') as number;
   }
+  /** Sets `NN_RECONNECT_IVL_MAX` (`nn_setsockopt`), checked against the symbol table first. */
   set reconnectIntervalMax(value: number) {
     this.setOptionValue('NN_RECONNECT_IVL_MAX', value);
   }
+  /** `NN_SNDPRIO` (1 = highest … 16): priority of endpoints added afterwards for sending. */
   get sendPriority(): number {
     return this.option('NN_SNDPRIO') as number;
   }
+  /** Sets `NN_SNDPRIO` (`nn_setsockopt`), checked against the symbol table first. */
   set sendPriority(value: number) {
     this.setOptionValue('NN_SNDPRIO', value);
   }
+  /** `NN_RCVPRIO` (1 = highest … 16): priority of endpoints added afterwards for receiving. */
   get receivePriority(): number {
     return this.option('NN_RCVPRIO') as number;
   }
+  /** Sets `NN_RCVPRIO` (`nn_setsockopt`), checked against the symbol table first. */
   set receivePriority(value: number) {
     this.setOptionValue('NN_RCVPRIO', value);
   }
+  /** `NN_IPV4ONLY`: only IPv4 addresses (default true). */
   get ipv4Only(): boolean {
     return this.option('NN_IPV4ONLY') as boolean;
   }
+  /** Sets `ipv4Only` (`nn_setsockopt`), checked against the symbol table first. */
   set ipv4Only(value: boolean) {
     this.setOptionValue('NN_IPV4ONLY', value);
   }
+  /** `NN_SOCKET_NAME`: the socket's name in statistics and debugging output. */
   get name(): string {
     return this.option('NN_SOCKET_NAME') as string;
   }
+  /** Sets `NN_SOCKET_NAME` (`nn_setsockopt`), checked against the symbol table first. */
   set name(value: string) {
     if (typeof value !== 'string') throw new TypeError('name must be a string');
     this.setOptionValue('NN_SOCKET_NAME', value);
   }
+  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
   get receiveMaxSize(): number {
     return this.option('NN_RCVMAXSIZE') as number;
   }
+  /** Sets `NN_RCVMAXSIZE` (`nn_setsockopt`), checked against the symbol table first. */
   set receiveMaxSize(value: number) {
     this.setOptionValue('NN_RCVMAXSIZE', value);
   }
+  /** `NN_MAXTTL` (1–255): hops a message may take through devices. */
   get maxTtl(): number {
     this.#require('maxTtl', 'nn_getsockopt');
     return this.option('NN_MAXTTL') as number;
   }
+  /** Sets `NN_MAXTTL` (`nn_setsockopt`), checked against the symbol table first. */
   set maxTtl(value: number) {
     this.#require('maxTtl', 'nn_setsockopt');
     this.setOptionValue('NN_MAXTTL', value);
   }
+  /** `NN_TCP_NODELAY` at level `NN_TCP`: disable Nagle's algorithm. */
   get tcpNoDelay(): boolean {
     return this.option('NN_TCP_NODELAY') as boolean;
   }
+  /** Sets `NN_TCP_NODELAY` (`nn_setsockopt`), checked against the symbol table first. */
   set tcpNoDelay(value: boolean) {
     this.setOptionValue('NN_TCP_NODELAY', value);
   }
+  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
   get wsMessageType(): 'text' | 'binary' {
     this.#require('websocket', 'nn_getsockopt');
     return this.option('NN_WS_MSG_TYPE') === symbol('NN_WS_MSG_TYPE_TEXT') ? 'text' : 'binary';
   }
+  /** Sets `NN_WS_MSG_TYPE` (`nn_setsockopt`), checked against the symbol table first. */
   set wsMessageType(value: 'text' | 'binary') {
     this.#require('websocket', 'nn_setsockopt');
     if (value !== 'text' && value !== 'binary')
