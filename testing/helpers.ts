@@ -50,7 +50,8 @@ export function bindAny(socket: Bindable, transport: Transport): string {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves with the outcome of `promise`, or `'pending'` if it has not settled within `ms`. */
 export async function settledWithin<T>(

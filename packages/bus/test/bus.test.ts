@@ -13,7 +13,11 @@ function drain(bus: Bus): string[] {
 
 describe.each(transports)('bus over %s', (transport) => {
   it('delivers each message to every other node of a three-node mesh, never to its sender', async () => {
-    const [a, b, c] = [new Bus(), new Bus(), new Bus()].map((s) => sockets.add(s)) as [Bus, Bus, Bus];
+    const [a, b, c] = [new Bus(), new Bus(), new Bus()].map((s) => sockets.add(s)) as [
+      Bus,
+      Bus,
+      Bus,
+    ];
     const addrA = bindAny(a, transport);
     const addrB = bindAny(b, transport);
     b.connect(addrA);

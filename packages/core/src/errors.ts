@@ -39,7 +39,10 @@ export class NanomsgError extends Error {
     address?: string,
     options?: ErrorOptions,
   ) {
-    super(address === undefined ? `${syscall}: ${message}` : `${syscall} ${address}: ${message}`, options);
+    super(
+      address === undefined ? `${syscall}: ${message}` : `${syscall} ${address}: ${message}`,
+      options,
+    );
     this.name = 'NanomsgError';
     this.code = code;
     this.errno = errno;
@@ -50,7 +53,11 @@ export class NanomsgError extends Error {
 
   /** True for a NanomsgError from any copy of `@nanomsg-ts/core`. */
   static isInstance(value: unknown): value is NanomsgError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[MARKER] === true
+    );
   }
 
   /** Makes `instanceof NanomsgError` hold for errors of any copy of `@nanomsg-ts/core`. */

@@ -20,7 +20,8 @@ const specs = new Map<string, OptionSpec>();
  */
 export function optionSpec(name: string, syscall: string, level?: string): OptionSpec {
   if (typeof name !== 'string') throw new TypeError('option name must be a string');
-  if (level !== undefined && typeof level !== 'string') throw new TypeError('option level must be a string');
+  if (level !== undefined && typeof level !== 'string')
+    throw new TypeError('option level must be a string');
   const key = level === undefined ? name : `${name}@${level}`;
   const cached = specs.get(key);
   if (cached !== undefined) return cached;
@@ -41,11 +42,15 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
     const parts = name.split('_');
     for (let n = parts.length - 1; n >= 2 && lvl === undefined; n--) {
       const owner = t.byName.get(parts.slice(0, n).join('_'));
-      if (owner !== undefined && (owner.namespace === 'NN_NS_TRANSPORT' || owner.namespace === 'NN_NS_PROTOCOL')) {
+      if (
+        owner !== undefined &&
+        (owner.namespace === 'NN_NS_TRANSPORT' || owner.namespace === 'NN_NS_PROTOCOL')
+      ) {
         lvl = owner.value;
       }
     }
-    if (lvl === undefined) throw nnError('ENOPROTOOPT', syscall, `no level known for ${name}; pass one`);
+    if (lvl === undefined)
+      throw nnError('ENOPROTOOPT', syscall, `no level known for ${name}; pass one`);
   }
   const spec = { info, level: lvl };
   specs.set(key, spec);
@@ -66,9 +71,15 @@ export function encodeOption(spec: OptionSpec, value: unknown): number | string 
     if (value === 0 || value === 1) return value;
     throw new TypeError(`${name} takes a boolean, not ${describe(value)}`);
   }
-  if (typeof value !== 'number') throw new TypeError(`${name} takes a number, not ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} takes a number, not ${describe(value)}`);
   if (!Number.isInteger(value)) throw new RangeError(`${name} takes an integer, not ${value}`);
-  const min = unit === 'milliseconds' || name === 'NN_RCVMAXSIZE' ? -1 : unit === 'bytes' || unit === 'priority' ? 1 : -INT_MAX - 1;
+  const min =
+    unit === 'milliseconds' || name === 'NN_RCVMAXSIZE'
+      ? -1
+      : unit === 'bytes' || unit === 'priority'
+        ? 1
+        : -INT_MAX - 1;
   if (value < min || value > INT_MAX) {
     throw new RangeError(`${name} takes an integer from ${min} to ${INT_MAX}, not ${value}`);
   }
@@ -86,4 +97,3 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return 'a string';
   return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
 }
-

@@ -7,13 +7,7 @@ import { loadNative, type NativeAddon } from './native.js';
 export type SymbolType = 'none' | 'int' | 'string';
 /** Option units of the symbol table (`NN_UNIT_*`). */
 export type SymbolUnit =
-  | 'none'
-  | 'bytes'
-  | 'milliseconds'
-  | 'priority'
-  | 'boolean'
-  | 'messages'
-  | 'counter';
+  'none' | 'bytes' | 'milliseconds' | 'priority' | 'boolean' | 'messages' | 'counter';
 
 /** One entry of `nn_symbol_info`. */
 export interface SymbolInfo {
@@ -49,7 +43,9 @@ interface Table {
 let table: Table | undefined;
 
 function typeName(t: SymbolInfo | undefined): SymbolType {
-  return t === undefined ? 'none' : (t.name.slice('NN_TYPE_'.length).toLowerCase().replace('str', 'string') as SymbolType);
+  return t === undefined
+    ? 'none'
+    : (t.name.slice('NN_TYPE_'.length).toLowerCase().replace('str', 'string') as SymbolType);
 }
 function unitName(u: SymbolInfo | undefined): SymbolUnit {
   return u === undefined ? 'none' : (u.name.slice('NN_UNIT_'.length).toLowerCase() as SymbolUnit);
@@ -118,7 +114,8 @@ export function symbols(): readonly SymbolInfo[] {
 export function symbol(name: string): number {
   if (typeof name !== 'string') throw new TypeError('symbol name must be a string');
   const s = lib().byName.get(name);
-  if (s === undefined) throw nnError('EINVAL', 'nn_symbol', `unknown symbol ${JSON.stringify(name)}`);
+  if (s === undefined)
+    throw nnError('EINVAL', 'nn_symbol', `unknown symbol ${JSON.stringify(name)}`);
   return s.value;
 }
 
@@ -137,7 +134,12 @@ export function nnError(code: string, syscall: string, detail?: string): Nanomsg
   const t = lib();
   const errno = t.byName.get(code)?.value ?? -1;
   const text = errno >= 0 ? t.native.strerror(errno) : code;
-  return new NanomsgError(detail === undefined ? text : `${text} (${detail})`, code, errno, syscall);
+  return new NanomsgError(
+    detail === undefined ? text : `${text} (${detail})`,
+    code,
+    errno,
+    syscall,
+  );
 }
 
 function lazyVersion(): Version {

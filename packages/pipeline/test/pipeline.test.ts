@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Push } from '@nanomsg-ts/pipeline';
-import { bindAny, connections, settledWithin, sleep, track, transports } from '../../../testing/helpers.js';
+import {
+  bindAny,
+  connections,
+  settledWithin,
+  sleep,
+  track,
+  transports,
+} from '../../../testing/helpers.js';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -39,7 +46,9 @@ describe.each(transports)('pipeline over %s', (transport) => {
     }
     expect(fromA).toHaveLength(10);
     expect(fromB).toHaveLength(10);
-    expect([...fromA, ...fromB].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `job${i}`).sort());
+    expect([...fromA, ...fromB].sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `job${i}`).sort(),
+    );
   });
 
   it('fair-queues messages from several pushers', async () => {
@@ -60,8 +69,12 @@ describe.each(transports)('pipeline over %s', (transport) => {
     // Both senders are served alternately, not one drained before the other.
     const firstFour = got.slice(0, 4).map((m) => m[0]);
     expect(firstFour.filter((c) => c === 'a').length).toBe(2);
-    expect(got.filter((m) => m.startsWith('a'))).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`));
-    expect(got.filter((m) => m.startsWith('b'))).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
+    expect(got.filter((m) => m.startsWith('a'))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `a${i}`),
+    );
+    expect(got.filter((m) => m.startsWith('b'))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `b${i}`),
+    );
   });
 
   it('sends only to the peer of the best sendPriority while it can take messages', async () => {

@@ -114,18 +114,21 @@ describe('Sub subscriptions', () => {
 
   // libnanomsg 1.1.5 crashes unsubscribing on a SUB with no subscription and
   // ignores an unknown topic otherwise: the binding answers EINVAL for both.
-  it.each([[[]], [['a']], [['']]])('rejects unsubscribing a topic never subscribed (subscribed: %j)', (topics) => {
-    const sub = sockets.add(new Sub({ subscribe: topics }));
-    let error: unknown;
-    try {
-      sub.unsubscribe('never');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(NanomsgError);
-    expect((error as NanomsgError).code).toBe('EINVAL');
-    expect((error as NanomsgError).syscall).toBe('nn_setsockopt');
-  });
+  it.each([[[]], [['a']], [['']]])(
+    'rejects unsubscribing a topic never subscribed (subscribed: %j)',
+    (topics) => {
+      const sub = sockets.add(new Sub({ subscribe: topics }));
+      let error: unknown;
+      try {
+        sub.unsubscribe('never');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(NanomsgError);
+      expect((error as NanomsgError).code).toBe('EINVAL');
+      expect((error as NanomsgError).syscall).toBe('nn_setsockopt');
+    },
+  );
 
   it('rejects unsubscribing twice, and allows subscribing again', () => {
     const sub = sockets.add(new Sub({ subscribe: ['t'] }));

@@ -78,8 +78,13 @@ export class Req extends Socket {
   request(message: Message, opts?: OperationOptions): Promise<Buffer> {
     try {
       checkOptions(opts);
-      if (opts?.timeout !== undefined && (typeof opts.timeout !== 'number' || !(opts.timeout >= -1))) {
-        throw new RangeError(`timeout must be -1 or a number of milliseconds, not ${String(opts.timeout)}`);
+      if (
+        opts?.timeout !== undefined &&
+        (typeof opts.timeout !== 'number' || !(opts.timeout >= -1))
+      ) {
+        throw new RangeError(
+          `timeout must be -1 or a number of milliseconds, not ${String(opts.timeout)}`,
+        );
       }
       if (opts?.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
         throw new TypeError('signal must be an AbortSignal');
@@ -114,7 +119,11 @@ export class Req extends Socket {
 }
 
 /** Waits for `previous`, unless `signal` aborts or `ms` pass first. */
-function waitTurn(previous: Promise<void>, signal: AbortSignal | undefined, ms: number | undefined): Promise<void> {
+function waitTurn(
+  previous: Promise<void>,
+  signal: AbortSignal | undefined,
+  ms: number | undefined,
+): Promise<void> {
   if (signal === undefined && ms === undefined) return previous;
   return new Promise<void>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -126,7 +135,8 @@ function waitTurn(previous: Promise<void>, signal: AbortSignal | undefined, ms: 
     };
     if (signal?.aborted) return reject(signal.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (ms !== undefined) timer = setTimeout(() => finish(() => reject(nanomsgError('ETIMEDOUT', 'nn_send'))), ms);
+    if (ms !== undefined)
+      timer = setTimeout(() => finish(() => reject(nanomsgError('ETIMEDOUT', 'nn_send'))), ms);
     void previous.then(() => finish(resolve));
   });
 }

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Rep, Req } from '@nanomsg-ts/reqrep';
-import { bindAny, connections, settledWithin, sleep, track, transports } from '../../../testing/helpers.js';
+import {
+  bindAny,
+  connections,
+  settledWithin,
+  sleep,
+  track,
+  transports,
+} from '../../../testing/helpers.js';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -52,7 +59,8 @@ describe.each(transports)('req/rep over %s', (transport) => {
     serve(rep1, '1:', seen1);
     serve(rep2, '2:', seen2);
     const replies: string[] = [];
-    for (let i = 0; i < 10; i++) replies.push(String(await req.request(`r${i}`, { timeout: 3000 })));
+    for (let i = 0; i < 10; i++)
+      replies.push(String(await req.request(`r${i}`, { timeout: 3000 })));
     expect(seen1).toHaveLength(5);
     expect(seen2).toHaveLength(5);
     expect(replies.map((r) => r.slice(2))).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));

@@ -1,9 +1,4 @@
-import {
-  NanomsgError,
-  Socket,
-  type Message,
-  type SocketOptions,
-} from '@nanomsg-ts/core';
+import { NanomsgError, Socket, type Message, type SocketOptions } from '@nanomsg-ts/core';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
@@ -81,7 +76,8 @@ export class Surveyor extends Socket {
     this.#current?.abort();
     const superseded = new AbortController();
     this.#current = superseded;
-    const stop = signal === undefined ? superseded.signal : AbortSignal.any([superseded.signal, signal]);
+    const stop =
+      signal === undefined ? superseded.signal : AbortSignal.any([superseded.signal, signal]);
     const sent = this.send(message, { signal: stop });
     sent.catch(() => {});
 
@@ -99,7 +95,10 @@ export class Surveyor extends Socket {
         return { done: false, value: await this.recv({ signal: stop }) };
       } catch (error) {
         if (superseded.signal.aborted && !signal?.aborted) return end();
-        if (NanomsgError.isInstance(error) && (error.code === 'ETIMEDOUT' || (error.code === 'EBADF' && this.closed))) {
+        if (
+          NanomsgError.isInstance(error) &&
+          (error.code === 'ETIMEDOUT' || (error.code === 'EBADF' && this.closed))
+        ) {
           return end();
         }
         finished = true;
