@@ -147,8 +147,7 @@ void Addon::CloseInBackground(int s) {
       loop_, &work->req,
       [](uv_work_t* r) {
         auto* w = static_cast<Work*>(r->data);
-        while (nn_close(w->s) != 0 && nn_errno() == EINTR) {
-        }
+        global::CloseSocket(w->s);
       },
       [](uv_work_t* r, int) {
         auto* w = static_cast<Work*>(r->data);
@@ -159,7 +158,7 @@ void Addon::CloseInBackground(int s) {
       });
   if (rc != 0) {
     delete work;
-    nn_close(s);
+    global::CloseSocket(s);
     return;
   }
   background_closes_++;

@@ -2,6 +2,8 @@
 // in the addon belongs to one Node.js environment (main thread or worker).
 #pragma once
 
+#include <string>
+
 namespace nnts {
 
 class Addon;
@@ -33,6 +35,25 @@ void Terminate(Addon* caller);
 
 // An environment has stopped its watchers after Terminate.
 void Acknowledge(Addon* addon);
+
+// libnanomsg 1.1.5 crashes when an inproc connection forms between two PAIR
+// sockets while either already has a peer (or between a PAIR and itself): the
+// side that accepts it aborts (assertion in sinproc.c), or the side whose peer
+// rejects it keeps a dangling pointer and crashes on its next send or
+// nn_close. inproc connections form only inside nn_bind/nn_connect, so these
+// keep a process-wide record of PAIR endpoints (inproc is process-wide) and
+// refuse, with EISCONN, an endpoint whose connection could go that way: a
+// second PAIR connecting to one inproc address, or an inproc connection when
+// either socket is connected already or has an endpoint of another transport.
+
+// nn_bind / nn_connect for PAIR socket `s`: the endpoint id, or -1 with the
+// error number in *err.
+int PairEndpoint(int s, const std::string& address, bool bind, int* err);
+// Endpoint `eid` of socket `s` was shut down.
+void PairShutdown(int s, int eid);
+// nn_close(s), retried on EINTR; the socket's PAIR endpoints are forgotten
+// once the library has released them. Any socket, any thread.
+void CloseSocket(int s);
 
 }  // namespace global
 }  // namespace nnts

@@ -1,6 +1,7 @@
 #include "socket.h"
 
 #include <nanomsg/nn.h>
+#include <nanomsg/pair.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -34,9 +35,7 @@ class CloseWorker : public Napi::AsyncWorker {
   void Execute() override {
     for (auto& d : devices_) d->WaitFinished();
     devices_.clear();
-    // EINTR: the library asks to be called again.
-    while (nn_close(s_) != 0 && nn_errno() == EINTR) {
-    }
+    global::CloseSocket(s_);
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -176,6 +175,7 @@ Socket::Socket(const Napi::CallbackInfo& info)
     return;
   }
   s_ = s;
+  pair_ = protocol == NN_PAIR;
   // Weak until a watcher runs: an idle socket must not keep itself alive.
   on_ready_ = Napi::Reference<Napi::Function>::New(info[2].As<Napi::Function>(), 0);
   addon_->Track(this);
@@ -194,7 +194,7 @@ Socket::~Socket() {
     if (addon_ != nullptr) {
       addon_->CloseInBackground(s_);
     } else {
-      nn_close(s_);
+      global::CloseSocket(s_);
     }
     s_ = -1;
   }
@@ -203,7 +203,7 @@ Socket::~Socket() {
 void Socket::CloseNow() {
   StopPolls();
   StopDevices(true);
-  if (s_ >= 0) nn_close(s_);
+  if (s_ >= 0) global::CloseSocket(s_);
   s_ = -1;
   addon_ = nullptr;
 }
@@ -252,9 +252,11 @@ Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
     return Napi::Value();
   }
   if (!CheckOpen(env, syscall)) return Napi::Value();
-  int eid = bind ? nn_bind(s_, addr.c_str()) : nn_connect(s_, addr.c_str());
+  int err = 0;
+  int eid = pair_ ? global::PairEndpoint(s_, addr, bind, &err)
+                  : bind ? nn_bind(s_, addr.c_str()) : nn_connect(s_, addr.c_str());
   if (eid < 0) {
-    ThrowNnError(env, nn_errno(), syscall, &addr);
+    ThrowNnError(env, pair_ ? err : nn_errno(), syscall, &addr);
     return Napi::Value();
   }
   return Napi::Number::New(env, eid);
@@ -271,7 +273,11 @@ Napi::Value Socket::Shutdown(const Napi::CallbackInfo& info) {
   int rc;
   while ((rc = nn_shutdown(s_, eid)) != 0 && nn_errno() == EINTR) {
   }
-  if (rc != 0) ThrowNnError(env, nn_errno(), "nn_shutdown");
+  if (rc != 0) {
+    ThrowNnError(env, nn_errno(), "nn_shutdown");
+    return Napi::Value();
+  }
+  if (pair_) global::PairShutdown(s_, eid);
   return env.Undefined();
 }
 

@@ -84,6 +84,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   Addon* addon_;
   int s_ = -1;
+  // NN_PAIR (raw or cooked): its endpoints go through global::PairEndpoint.
+  bool pair_ = false;
   // NN_RCVFD, read on first need: -2 not yet, -1 when the socket cannot receive.
   int rcvfd_ = -2;
   Poll* recv_poll_ = nullptr;

@@ -13,6 +13,14 @@ export type {
  * A PAIR socket (`NN_PAIR`): one-to-one, both directions. It talks to exactly
  * one peer at a time; further connections wait until that peer goes away.
  *
+ * Over `inproc://` the library cannot turn a further connection away (1.1.5
+ * crashes the process), so there `bind`/`connect` throw `NanomsgError`
+ * `'EISCONN'` where an inproc connection would be one too many: a second
+ * PAIR connecting to the same inproc address, a PAIR connecting to itself,
+ * or a connection to a PAIR that is connected already or also has a tcp,
+ * ipc or ws endpoint. A connector may come again once the previous one
+ * closed or shut its endpoint down.
+ *
  * @example
  * ```ts
  * import { Pair } from '@nanomsg-ts/pair';
