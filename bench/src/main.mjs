@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick;
-const rounds = Number(args.rounds ?? (quick ? 2 : 3));
+const rounds = Number(args.rounds ?? (quick ? 2 : 5));
 const timeoutMs = Number(args.timeout ?? (quick ? 20 : 60)) * 1000;
 const started = Date.now();
 
@@ -76,13 +76,15 @@ const COUNTS = {
   thr: { 64: 100_000, [KiB]: 100_000, [64 * KiB]: 10_000, [MiB]: 500 },
   lat: { 64: 5_000, [KiB]: 5_000, [64 * KiB]: 2_000, [MiB]: 200 },
 };
-const THRESHOLD_SIZES = [64, 1 * KiB, 8 * KiB, 16 * KiB, 64 * KiB];
+const THRESHOLD_SIZES = [64, 1 * KiB, 8 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1 * MiB];
 const THRESHOLD_COUNTS = {
   64: 100_000,
   [KiB]: 100_000,
   [8 * KiB]: 40_000,
   [16 * KiB]: 20_000,
   [64 * KiB]: 10_000,
+  [256 * KiB]: 2_000,
+  [MiB]: 400,
 };
 const THRESHOLD_TRANSPORTS = ['inproc', 'ipc'];
 const MEMORY = { size: 64, first: 10_000, count: quick ? 200_000 : 1_000_000 };
@@ -93,6 +95,9 @@ const warmOf = (n) => Math.max(1, Math.round(n / 10));
 // ---- set-up ------------------------------------------------------------------
 
 console.log(`nanomsg-ts benchmarks${quick ? ' (quick)' : ''}: ${rounds} round(s)`);
+if (process.env.NNTS_BENCH_CORE) {
+  console.log(`  measuring the core build at ${process.env.NNTS_BENCH_CORE} (NNTS_BENCH_CORE)`);
+}
 const status = ensureSetup({ log: (s) => console.log(`  ${s}`) });
 const available = {};
 for (const [impl, info] of Object.entries(IMPLS)) {
@@ -426,16 +431,37 @@ if (targets.length > 0) {
 // copy threshold
 const thresholdSummary = [];
 if (thresholdCells.length > 0) {
-  const rows = [['cell', 'threshold 0 (external)', 'threshold inf (copy)', 'copy / external']];
+  const rows = [
+    [
+      'cell',
+      'threshold 0 (external)',
+      'threshold inf (copy)',
+      'copy / external',
+      'PULL CPU us/msg external',
+      'PULL CPU us/msg copy',
+    ],
+  ];
   for (const cell of thresholdCells) {
-    const ext = median((thresholdRaw[cell.id]?.[0] ?? []).map((r) => r.msgsPerSec));
-    const copy = median((thresholdRaw[cell.id]?.inf ?? []).map((r) => r.msgsPerSec));
-    thresholdSummary.push({ ...cell, external: ext, copy, copyOverExternal: ratio(copy, ext) });
+    const of = (t, k) => median((thresholdRaw[cell.id]?.[t] ?? []).map((r) => r[k]));
+    const ext = of(0, 'msgsPerSec');
+    const copy = of('inf', 'msgsPerSec');
+    const extCpu = of(0, 'cpuUsPerMsg');
+    const copyCpu = of('inf', 'cpuUsPerMsg');
+    thresholdSummary.push({
+      ...cell,
+      external: ext,
+      copy,
+      copyOverExternal: ratio(copy, ext),
+      externalCpuUsPerMsg: extCpu,
+      copyCpuUsPerMsg: copyCpu,
+    });
     rows.push([
       `${cell.transport} ${sizeLabel(cell.size)}`,
       fmt(ext),
       fmt(copy),
       rx(ratio(copy, ext)),
+      fmt(extCpu),
+      fmt(copyCpu),
     ]);
   }
   printTable('Copy threshold: throughput, messages/s (ours (b))', rows);
@@ -542,6 +568,7 @@ const meta = {
     lat: Object.fromEntries(SIZES.map((s) => [s, counted(COUNTS.lat[s])])),
   },
   elapsedSeconds: elapsedS,
+  coreOverride: process.env.NNTS_BENCH_CORE,
 };
 const stamp = meta.date.replace(/[:.]/g, '-');
 mkdirSync(resultsDir, { recursive: true });

@@ -22,6 +22,7 @@
 // mode: thr-recv, thr-send, lat-rep, lat-req, thr-inproc, lat-inproc
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { depsDir } from './common.mjs';
 
 const out = (line) => process.stdout.write(`${line}\n`);
@@ -48,7 +49,10 @@ function fatal(error) {
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 
-const packageRequire = createRequire(import.meta.url);
+// NNTS_BENCH_CORE: another build of core's dist/index.js to measure (a patched
+// copy, for A/B runs); its own @nanomsg-ts/native is the addon it loads.
+const coreOverride = process.env.NNTS_BENCH_CORE;
+const packageRequire = createRequire(coreOverride ?? import.meta.url);
 const depsRequire = createRequire(join(depsDir, 'package.json'));
 
 // ---- a run ------------------------------------------------------------------------
@@ -134,7 +138,9 @@ let native;
 let defaultThreshold;
 
 async function ours(run, variant) {
-  const { Socket } = await import('@nanomsg-ts/core');
+  const { Socket } = await import(
+    coreOverride ? pathToFileURL(coreOverride).href : '@nanomsg-ts/core'
+  );
   const { spec, size, count, warm } = run;
   // The addon's loader is CommonJS whose exports ESM cannot see by name:
   // require it, as core does (the same module instance).
