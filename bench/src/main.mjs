@@ -470,8 +470,8 @@ if (thresholdCells.length > 0) {
     const sizes = (pred) =>
       list.filter((x) => pred(x.copyOverExternal)).map((x) => sizeLabel(x.size));
     const copy = sizes((r) => r >= 1.1);
-    const external = sizes((r) => r <= 1 / 1.1);
-    const even = sizes((r) => r > 1 / 1.1 && r < 1.1);
+    const external = sizes((r) => r <= 0.9);
+    const even = sizes((r) => r > 0.9 && r < 1.1);
     // The crossover: the smallest size from which external Buffers are never slower.
     let from = list.length;
     while (from > 0 && list[from - 1].copyOverExternal < 1) from--;
@@ -480,7 +480,7 @@ if (thresholdCells.length > 0) {
         ? `copying is not slower up to ${sizeLabel(list.at(-1)?.size ?? 0)}`
         : `external Buffers are faster from ${sizeLabel(list[from].size)} up`;
     say(
-      `${transport}: copy faster (>10%) at ${copy.join(', ') || 'none'}; external faster (>10%) at ` +
+      `${transport}: copy faster (by 10% or more) at ${copy.join(', ') || 'none'}; external faster (by 10% or more) at ` +
         `${external.join(', ') || 'none'}; within 10% at ${even.join(', ') || 'none'}; ${crossover}.`,
     );
   }
