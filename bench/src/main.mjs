@@ -333,6 +333,7 @@ function versusTables(pattern) {
 }
 
 function printTable(title, rows, note) {
+  if (rows[0].length < 2) return; // nothing to compare with (a comparator is missing)
   out.push('', title, table(rows));
   md.push('', `### ${title}`, '', markdownTable(rows));
   if (note) say(note);
@@ -340,6 +341,11 @@ function printTable(title, rows, note) {
 
 say('');
 say(`Implementations: ${impls.map((i) => `${IMPLS[i].label} = ${IMPLS[i].note}`).join('; ')}.`);
+for (const [impl, info] of Object.entries(IMPLS)) {
+  if (available[impl]) continue;
+  const s = impl.startsWith('c') ? status.c : status[info.needs];
+  say(`Not measured: ${info.label}, which could not be installed or built: ${s?.error}`);
+}
 if (cells.some((c) => c.pattern === 'thr')) {
   printTable(
     'Throughput, messages/s (median over rounds; ratio to C in brackets, higher is better)',

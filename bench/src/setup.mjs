@@ -28,6 +28,20 @@ function lastLines(text, n = 6) {
   return text.trim().split('\n').slice(-n).join('\n');
 }
 
+/** The telling lines of a failed npm install (its error code, a gyp error), on one line. */
+function npmReason(text) {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(npm error|npm ERR!|gyp ERR!)/.test(l) && !/\sat\s|^npm error$/.test(l));
+  const telling = lines.filter((l) =>
+    /code|errno|network|request to|ETARGET|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|gyp ERR! (stack )?Error|not found/i.test(
+      l,
+    ),
+  );
+  return (telling.length > 0 ? telling : lines).slice(0, 4).join(' | ') || lastLines(text, 3);
+}
+
 /** Builds bench/.deps/bin/nnbench when missing or older than its source. */
 export function buildC({ force = false, log = console.log } = {}) {
   const source = join(benchDir, 'c', 'nnbench.c');
@@ -122,7 +136,7 @@ export function installComparator(name, { log = console.log } = {}) {
       timeout: 300_000,
     },
   );
-  if (!r.ok) return { ok: false, error: `npm install ${spec} failed: ${lastLines(r.out, 12)}` };
+  if (!r.ok) return { ok: false, error: `npm install ${spec} failed: ${npmReason(r.out)}` };
   const check = checkComparator(name);
   if (!check.ok) return { ok: false, error: `${pkg} installed but ${check.error}` };
   return check;
