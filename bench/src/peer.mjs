@@ -142,8 +142,7 @@ async function ours(run, variant) {
     coreOverride ? pathToFileURL(coreOverride).href : '@nanomsg-ts/core'
   );
   const { spec, size, count, warm } = run;
-  // The addon's loader is CommonJS whose exports ESM cannot see by name:
-  // require it, as core does (the same module instance).
+  // The addon core loads (the same module instance), for its copy threshold.
   native ??= packageRequire('@nanomsg-ts/native');
   defaultThreshold ??= native.getCopyThreshold();
   const threshold = spec.threshold ?? defaultThreshold;
