@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double clock_s(clockid_t clock) {
   struct timespec ts;
@@ -77,6 +78,31 @@ static void connect_when_told(int s) {
   }
   line[strcspn(line, "\r\n")] = '\0';
   connect_to(s, line + 3);
+}
+
+// The end of stdin ends the process, whatever it is blocked in, so a peer
+// never outlives a driver that died. A PUSH first reports its CPU time per
+// message (from "go" to the end).
+static double send_c0 = -1;
+static long send_total = 0;
+
+static void *stdin_watch(void *arg) {
+  (void)arg;
+  int c;
+  while ((c = getchar()) != EOF) {
+  }
+  if (send_c0 >= 0) {
+    printf("CPU {\"cpuUsPerMsg\":%.4f}\n", (cpu_s() - send_c0) * 1e6 / (double)send_total);
+    fflush(stdout);
+  }
+  _exit(0);
+  return NULL;
+}
+
+static void watch_stdin(void) {
+  pthread_t t;
+  if (pthread_create(&t, NULL, stdin_watch, NULL) != 0) exit(1);
+  pthread_detach(t);
 }
 
 static void ready(void) {
@@ -276,6 +302,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *mode = argv[1];
+  // Connecting modes read "go ADDR" first and watch stdin after it.
+  if (strcmp(mode, "thr-send") != 0 && strcmp(mode, "lat-req") != 0) watch_stdin();
   if (strcmp(mode, "thr-recv") == 0 && argc == 6) {
     int s = open_socket(NN_PULL);
     bind_to(s, argv[2]);
@@ -287,19 +315,15 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "thr-send") == 0 && argc == 4) {
     int s = open_socket(NN_PUSH);
     connect_when_told(s);
-    double c0 = cpu_s();
-    long total = arg_long(argv[3]);
-    send_loop(s, (size_t)arg_long(argv[2]), total);
+    send_total = arg_long(argv[3]);
+    send_c0 = cpu_s();
+    watch_stdin();
+    send_loop(s, (size_t)arg_long(argv[2]), send_total);
     // nn_close may drop what is still queued (NN_LINGER is ignored): stay
-    // until the driver, which has the receiver's result, ends this process.
+    // until the driver, which has the receiver's result, ends stdin.
     printf("SENT\n");
     fflush(stdout);
-    int c;
-    while ((c = getchar()) != EOF) {
-    }
-    printf("CPU {\"cpuUsPerMsg\":%.4f}\n", (cpu_s() - c0) * 1e6 / (double)total);
-    fflush(stdout);
-    nn_close(s);
+    for (;;) pause();
   } else if (strcmp(mode, "lat-rep") == 0 && argc == 4) {
     int s = open_socket(NN_REP);
     bind_to(s, argv[2]);
@@ -308,6 +332,7 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "lat-req") == 0 && argc == 5) {
     int s = open_socket(NN_REQ);
     connect_when_told(s);
+    watch_stdin();
     size_t size = (size_t)arg_long(argv[2]);
     long count = arg_long(argv[3]);
     report_lat(size, count, request_loop(s, size, count, arg_long(argv[4])));
