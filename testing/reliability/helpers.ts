@@ -97,7 +97,12 @@ export class Child {
     if (!this.running) return Promise.resolve('');
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no line matching ${String(test)} within ${within} ms; stdout: ${this.#stdout.slice(-2000)} stderr: ${this.#stderr.slice(-2000)}`)),
+        () =>
+          reject(
+            new Error(
+              `no line matching ${String(test)} within ${within} ms; stdout: ${this.#stdout.slice(-2000)} stderr: ${this.#stderr.slice(-2000)}`,
+            ),
+          ),
         within,
       );
       this.#waiters.push({
@@ -159,7 +164,11 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 /** Polls `condition` until it holds; throws after `within` ms. */
-export async function waitFor(condition: () => boolean, what: string, within = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  within = 10_000,
+): Promise<void> {
   const end = Date.now() + within;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out after ${within} ms waiting for ${what}`);

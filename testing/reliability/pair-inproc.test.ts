@@ -20,7 +20,10 @@ const scenarios = [
   ['connectors-before-bind', 'two PAIRs connected before the bind (nn_bind aborted)'],
   ['one-connector-two-binders', 'one PAIR connecting to two bound PAIRs (nn_connect aborted)'],
   ['same-address-twice', 'one PAIR connecting twice to one address (nn_connect aborted)'],
-  ['inproc-and-tcp', 'a PAIR bound on inproc and tcp, tcp peer first (the inproc peer crashed on close)'],
+  [
+    'inproc-and-tcp',
+    'a PAIR bound on inproc and tcp, tcp peer first (the inproc peer crashed on close)',
+  ],
   ['self', 'a PAIR connected to its own inproc address (crashed on send)'],
   ['many-binds', 'a PAIR bound on 20 inproc addresses, peers on two of them (crashed on close)'],
   ['waiting-then-tcp', 'a PAIR waiting on inproc with a tcp peer, then the bind (aborted)'],

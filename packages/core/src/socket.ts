@@ -1,3 +1,4 @@
+import { mixedFamilies, mixedFamiliesError } from './address.js';
 import type { NativeSocket } from './native.js';
 import {
   decodeOption,
@@ -306,6 +307,11 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#onReady,
     );
     this.id = this.#native.id;
+    // Read-only at run time as well: the binding's own checks rely on them
+    // (a cooked socket must never pass an SP header to the library).
+    for (const key of ['protocol', 'raw', 'id']) {
+      Object.defineProperty(this, key, { writable: false, configurable: false });
+    }
     // A cooked REP or RESPONDENT forgets a request's return path when the next
     // one is received, so it must never receive ahead of its caller.
     this.#batch = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT') ? 1 : BATCH;
@@ -353,10 +359,19 @@ export abstract class SocketBase implements AsyncDisposable {
    * Connects to `address` (`nn_connect`); the library connects, and
    * reconnects, in the background.
    * @throws NanomsgError `'EINVAL'` (bad address), `'EPROTONOSUPPORT'` (unknown transport)
-   * and `'EISCONN'` for an NN_PAIR endpoint over inproc that libnanomsg could not take (see `Pair`)
+   * and `'EISCONN'` for an NN_PAIR endpoint over inproc that libnanomsg could not take (see `Pair`);
+   * `'EINVAL'` too for a tcp or ws address with an IPv4 literal (or any other
+   * family than the local address's) while `ipv4Only` is false, which
+   * libnanomsg 1.1.5 would accept and then crash on
    */
   connect(address: string): Endpoint {
     if (typeof address !== 'string') throw new TypeError('address must be a string');
+    if (
+      mixedFamilies(address) &&
+      this.#getOption(optionSpec('NN_IPV4ONLY', 'nn_getsockopt')) === false
+    ) {
+      throw mixedFamiliesError(address);
+    }
     return this.#endpoint(this.#native.connect(address), address);
   }
 
