@@ -34,7 +34,12 @@ export declare class Socket {
   /** nn_recv with NN_MSG | NN_DONTWAIT: a Buffer, or undefined on EAGAIN. */
   recv(): Buffer | undefined;
   /** Up to `max` messages ready now, in order. */
-  recvMany(max: number): Buffer[];
+  /**
+   * Up to `max` messages ready now, in order, as `[slab, last]`, or undefined
+   * when none is. `slab` holds the small ones, each as a 32-bit little-endian
+   * length then its bytes; `last` is a message that did not fit, alone.
+   */
+  recvMany(max: number): [slab: Buffer | undefined, last: Buffer | undefined] | undefined;
   /** nn_sendmsg with NN_DONTWAIT and the SP header as control data: true when taken, false on EAGAIN. */
   sendMsg(
     body: string | ArrayBufferView | ArrayBuffer,

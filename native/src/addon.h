@@ -75,7 +75,7 @@ class Addon : public Napi::Addon<Addon> {
   bool in_cleanup_ = false;
   bool sentinel_open_ = false;
   int background_closes_ = 0;
-  size_t copy_threshold_ = 8192;
+  size_t copy_threshold_ = 64 * 1024;
   Napi::FunctionReference error_class_;
   std::unordered_map<int, std::string> error_names_;
   std::unordered_set<Socket*> sockets_;

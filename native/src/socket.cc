@@ -123,6 +123,7 @@ bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out) {
 }  // namespace
 
 struct Socket::Poll {
+  bool active = false;
   uv_poll_t handle;
   Socket* owner;
   int event;
@@ -430,8 +431,14 @@ Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
   return RecvOne(env);
 }
 
-// recvMany(max): up to `max` messages that are ready now, in order; an empty
-// array when none is.
+// recvMany(max): up to `max` messages that are ready now, in order, as
+// [slab, last] or `undefined` when none is. Small messages (up to the copy
+// threshold, while they fit kSlabBytes) are copied into one Buffer, the slab,
+// each as a 32-bit little-endian length then its bytes, so a batch costs one
+// JavaScript object rather than one per message; the caller cuts views. A
+// message that does not fit ends the batch and comes alone as `last` (copied
+// or handed over as an external Buffer, see BodyBuffer). Either may be
+// undefined.
 Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int max;
@@ -441,21 +448,55 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
-  Napi::Array out = Napi::Array::New(env);
-  for (int i = 0; i < max; i++) {
-    Napi::Value m = RecvOne(env);
-    if (m.IsEmpty()) {
-      // Messages taken so far are not lost: hand them over, and the error
-      // shows again on the next call.
-      if (i > 0) {
-        env.GetAndClearPendingException();
-        break;
+  constexpr size_t kSlabBytes = 32 * 1024;
+  const size_t small = std::min(addon_->CopyThreshold(), kSlabBytes - 4);
+  std::vector<std::pair<void*, size_t>> taken;
+  size_t total = 0;
+  void* last = nullptr;
+  size_t last_len = 0;
+  for (int i = 0, attempts = 0; i < max;) {
+    void* msg = nullptr;
+    int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
+    if (rc < 0) {
+      // Messages taken so far are not lost: hand them over; a failure shows
+      // again on the next call. Only the first message retries EAGAIN while
+      // NN_RCVFD still signals (a protocol dropped what it dequeued).
+      if (i > 0) break;
+      int err = nn_errno();
+      if (err != EAGAIN && err != EINTR) {
+        ThrowNnError(env, err, "nn_recv");
+        return Napi::Value();
       }
-      return Napi::Value();
+      if (++attempts < 1024 && StillReadable()) continue;
+      return env.Undefined();
     }
-    if (m.IsUndefined()) break;
-    out.Set(static_cast<uint32_t>(i), m);
+    i++;
+    size_t len = static_cast<size_t>(rc);
+    if (len <= small && total + 4 + len <= kSlabBytes) {
+      taken.emplace_back(msg, len);
+      total += 4 + len;
+      continue;
+    }
+    last = msg;
+    last_len = len;
+    break;
   }
+  Napi::Array out = Napi::Array::New(env, 2);
+  if (!taken.empty()) {
+    Napi::Buffer<uint8_t> slab = Napi::Buffer<uint8_t>::New(env, total);
+    uint8_t* p = slab.Data();
+    for (const auto& [msg, len] : taken) {
+      p[0] = static_cast<uint8_t>(len);
+      p[1] = static_cast<uint8_t>(len >> 8);
+      p[2] = static_cast<uint8_t>(len >> 16);
+      p[3] = static_cast<uint8_t>(len >> 24);
+      std::memcpy(p + 4, msg, len);
+      p += 4 + len;
+      nn_freemsg(msg);
+    }
+    out.Set(0u, slab);
+  }
+  if (last != nullptr) out.Set(1u, BodyBuffer(env, last, last_len));
   return out;
 }
 
@@ -584,7 +625,18 @@ void Socket::Terminate() {
 }
 
 bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
-  if (*slot != nullptr) return true;
+  if (*slot != nullptr) {
+    // The handle is kept between watches: start it again.
+    if (!(*slot)->active) {
+      int rc = uv_poll_start(&(*slot)->handle, UV_READABLE, OnPoll);
+      if (rc != 0) {
+        Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc)).ThrowAsJavaScriptException();
+        return false;
+      }
+      (*slot)->active = true;
+    }
+    return true;
+  }
   int fd = -1;
   size_t size = sizeof(fd);
   if (nn_getsockopt(s_, NN_SOL_SOCKET, option, &fd, &size) != 0) {
@@ -603,8 +655,18 @@ bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
     Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc)).ThrowAsJavaScriptException();
     return false;
   }
+  p->active = true;
   *slot = p;
   return true;
+}
+
+// Stops watching but keeps the handle, so watching again costs no uv_poll_init
+// (its epoll_ctl ADD/DEL check and ioctl), no malloc and no uv_close.
+void Socket::PausePoll(Poll** slot) {
+  Poll* p = *slot;
+  if (p == nullptr || !p->active) return;
+  uv_poll_stop(&p->handle);
+  p->active = false;
 }
 
 void Socket::StopPoll(Poll** slot) {
@@ -642,17 +704,17 @@ Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
   if (events & kReadable) {
     if (!StartPoll(env, &recv_poll_, NN_RCVFD, kReadable)) return Napi::Value();
   } else {
-    StopPoll(&recv_poll_);
+    PausePoll(&recv_poll_);
   }
   if (events & kWritable) {
     if (!StartPoll(env, &send_poll_, NN_SNDFD, kWritable)) {
-      StopPoll(&recv_poll_);
+      PausePoll(&recv_poll_);
       if (was != 0) on_ready_.Unref();
       watching_ = 0;
       return Napi::Value();
     }
   } else {
-    StopPoll(&send_poll_);
+    PausePoll(&send_poll_);
   }
   watching_ = events & (kReadable | kWritable);
   if (was == 0 && watching_ != 0) on_ready_.Ref();

@@ -79,6 +79,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   std::vector<std::shared_ptr<Device>> StopDevices(bool wait);
   bool StartPoll(Napi::Env env, Poll** slot, int option, int event);
   void StopPoll(Poll** slot);
+  void PausePoll(Poll** slot);
   void StopPolls();
   static void OnPoll(uv_poll_t* handle, int status, int events);
 

@@ -8,7 +8,8 @@ export abstract class SendingSocket extends SocketBase {
   /**
    * Sends a message (`nn_send`). Strings are sent as UTF-8. Resolves once the
    * library accepted the message; while it cannot, the promise waits without
-   * blocking the event loop, and sends keep their order.
+   * blocking the event loop, and sends keep their order. A message that has
+   * to wait is copied first, so the caller may reuse its buffer at once.
    */
   send(message: Message, opts?: OperationOptions): Promise<void> {
     return this.doSend(message, opts);

@@ -588,11 +588,31 @@ export abstract class SocketBase implements AsyncDisposable {
   /** Takes what the library has ready: the first message, the rest into the inbox. */
   #take(): Received | undefined {
     if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv();
-    const batch: Received[] = this.raw
-      ? this.#native.recvMsgMany(this.#batch)
-      : this.#native.recvMany(this.#batch);
-    for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
-    return batch[0];
+    if (this.raw) {
+      const batch = this.#native.recvMsgMany(this.#batch);
+      for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
+      return batch[0];
+    }
+    const batch = this.#native.recvMany(this.#batch);
+    if (batch === undefined) return undefined;
+    // Small messages come in one slab Buffer, each as a 32-bit little-endian
+    // length then its bytes: cut views out of it (no copy). A message kept by
+    // the application keeps its slab (at most 32 KiB) alive.
+    const [slab, last] = batch;
+    let first: Buffer | undefined;
+    if (slab !== undefined) {
+      for (let at = 0; at < slab.length; ) {
+        const length = slab.readUInt32LE(at);
+        const message = slab.subarray(at + 4, at + 4 + length);
+        at += 4 + length;
+        if (first === undefined) first = message;
+        else this.#inbox.push(message);
+      }
+    }
+    if (last === undefined) return first;
+    if (first === undefined) return last;
+    this.#inbox.push(last);
+    return first;
   }
 
   #deliver(): void {
@@ -1090,6 +1110,8 @@ export class Socket extends SocketBase {
    * Sends a message (`nn_send`). Strings are sent as UTF-8. Resolves once the
    * library accepted the message; while the socket cannot take it the promise
    * waits, without blocking the event loop, and sends keep their order.
+   * A message that has to wait is copied first, so the caller may reuse its
+   * buffer at once.
    * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
    */
   send(message: Message, opts?: OperationOptions): Promise<void> {
