@@ -1,4 +1,10 @@
-import { SocketBase, type Message, type OperationOptions } from './socket.js';
+import {
+  SocketBase,
+  type Message,
+  type OperationOptions,
+  type RawMessage,
+  type RawMessageInit,
+} from './socket.js';
 
 /**
  * A socket whose protocol only sends (`NN_PUB`, `NN_PUSH`): `send` and
@@ -19,6 +25,14 @@ export abstract class SendingSocket extends SocketBase {
   trySend(message: Message): boolean {
     return this.doTrySend(message);
   }
+
+  /**
+   * Sends a body with its SP header (`nn_sendmsg` with control data), for
+   * devices on raw sockets; waits and orders like `send`. See `Socket.sendMessage`.
+   */
+  sendMessage(message: RawMessageInit, opts?: OperationOptions): Promise<void> {
+    return this.doSendMessage(message, opts);
+  }
 }
 
 /**
@@ -38,6 +52,14 @@ export abstract class ReceivingSocket extends SocketBase {
   /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
   tryRecv(): Buffer | undefined {
     return this.doTryRecv();
+  }
+
+  /**
+   * Receives one message with its SP header (`nn_recvmsg` with control data),
+   * for devices on raw sockets; waits and orders like `recv`. See `Socket.recvMessage`.
+   */
+  recvMessage(opts?: OperationOptions): Promise<RawMessage> {
+    return this.doRecvMessage(opts);
   }
 
   /** Yields every message received; completes when the socket is closed. */

@@ -5,6 +5,8 @@ export type {
   Endpoint,
   Message,
   OperationOptions,
+  RawMessage,
+  RawMessageInit,
   SocketOptionProperties,
   SocketOptions,
 } from '@nanomsg-ts/core';
