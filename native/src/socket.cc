@@ -120,6 +120,14 @@ bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out) {
   return true;
 }
 
+// The `max` argument of recvMany / recvMsgMany: an integer of at least 1.
+bool GetBatchMax(const Napi::CallbackInfo& info, int* max) {
+  if (!GetInt(info, 0, max)) return false;
+  if (*max >= 1) return true;
+  ThrowRangeError(info.Env(), "max must be at least 1");
+  return false;
+}
+
 }  // namespace
 
 struct Socket::Poll {
@@ -254,8 +262,9 @@ Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
   }
   if (!CheckOpen(env, syscall)) return Napi::Value();
   int err = 0;
-  int eid = pair_ ? global::PairEndpoint(s_, addr, bind, &err)
-                  : bind ? nn_bind(s_, addr.c_str()) : nn_connect(s_, addr.c_str());
+  int eid = pair_  ? global::PairEndpoint(s_, addr, bind, &err)
+            : bind ? nn_bind(s_, addr.c_str())
+                   : nn_connect(s_, addr.c_str());
   if (eid < 0) {
     ThrowNnError(env, pair_ ? err : nn_errno(), syscall, &addr);
     return Napi::Value();
@@ -442,11 +451,7 @@ Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
 Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int max;
-  if (!GetInt(info, 0, &max)) return Napi::Value();
-  if (max < 1) {
-    ThrowRangeError(env, "max must be at least 1");
-    return Napi::Value();
-  }
+  if (!GetBatchMax(info, &max)) return Napi::Value();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   constexpr size_t kSlabBytes = 32 * 1024;
   const size_t small = std::min(addon_->CopyThreshold(), kSlabBytes - 4);
@@ -559,11 +564,7 @@ Napi::Value Socket::RecvMsg(const Napi::CallbackInfo& info) {
 Napi::Value Socket::RecvMsgMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int max;
-  if (!GetInt(info, 0, &max)) return Napi::Value();
-  if (max < 1) {
-    ThrowRangeError(env, "max must be at least 1");
-    return Napi::Value();
-  }
+  if (!GetBatchMax(info, &max)) return Napi::Value();
   if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
   Napi::Array out = Napi::Array::New(env);
   for (int i = 0; i < max; i++) {
@@ -630,7 +631,8 @@ bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
     if (!(*slot)->active) {
       int rc = uv_poll_start(&(*slot)->handle, UV_READABLE, OnPoll);
       if (rc != 0) {
-        Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc)).ThrowAsJavaScriptException();
+        Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc))
+            .ThrowAsJavaScriptException();
         return false;
       }
       (*slot)->active = true;
