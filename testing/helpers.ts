@@ -94,7 +94,8 @@ export async function connections(socket: HasStatistics, n: number, within = 500
   }
 }
 
-interface Closable {
+/** Anything with an async `close()`: a socket of any protocol. */
+export interface Closable {
   close(): Promise<void>;
 }
 
