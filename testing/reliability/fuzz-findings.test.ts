@@ -43,4 +43,23 @@ describe('crashes found by the API fuzzer', () => {
       unsubscribe: { error: 'EINVAL' },
     });
   });
+
+  it('NN_REQ_RESEND_IVL and NN_SURVEYOR_DEADLINE below 0 are a RangeError, not an abort in nn_timer_start (timer.c) at the next request or survey', async () => {
+    expect(await run('negative-protocol-timers')).toEqual({
+      scenario: 'negative-protocol-timers',
+      resendInterval: { error: 'RangeError' },
+      deadline: { error: 'RangeError' },
+      exchange: 'ping-pong vote? yes',
+    });
+  });
+
+  it('an option name with another level is ENOPROTOOPT, not the same-numbered option of that level in the wrong type (NN_LINGER -1 at NN_REQ aborted)', async () => {
+    expect(await run('option-at-another-level')).toEqual({
+      scenario: 'option-at-another-level',
+      linger: { error: 'ENOPROTOOPT' },
+      subscribe: { error: 'ENOPROTOOPT' },
+      ownLevel: { ok: true },
+      exchange: 'ping-pong vote? yes',
+    });
+  });
 });

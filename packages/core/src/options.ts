@@ -34,9 +34,7 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
     throw nnError('ENOPROTOOPT', syscall, `unknown option ${JSON.stringify(name)}`);
   }
   let lvl: number | undefined;
-  if (level !== undefined) {
-    lvl = symbol(level);
-  } else if (info.namespace === 'NN_NS_SOCKET_OPTION') {
+  if (info.namespace === 'NN_NS_SOCKET_OPTION') {
     lvl = symbol('NN_SOL_SOCKET');
   } else {
     const parts = name.split('_');
@@ -49,9 +47,19 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
         lvl = owner.value;
       }
     }
-    if (lvl === undefined)
-      throw nnError('ENOPROTOOPT', syscall, `no level known for ${name}; pass one`);
   }
+  if (level !== undefined) {
+    const given = symbol(level);
+    // At another level the option's number names another option, whose value
+    // the library would take in this one's type: libnanomsg 1.1.5 crashes on
+    // e.g. a negative NN_REQ_RESEND_IVL set as NN_LINGER at level NN_REQ.
+    if (lvl !== undefined && given !== lvl) {
+      throw nnError('ENOPROTOOPT', syscall, `${name} is not an option of level ${level}`);
+    }
+    lvl = given;
+  }
+  if (lvl === undefined)
+    throw nnError('ENOPROTOOPT', syscall, `no level known for ${name}; pass one`);
   const spec = { info, level: lvl };
   specs.set(key, spec);
   return spec;
@@ -74,12 +82,18 @@ export function encodeOption(spec: OptionSpec, value: unknown): number | string 
   if (typeof value !== 'number')
     throw new TypeError(`${name} takes a number, not ${describe(value)}`);
   if (!Number.isInteger(value)) throw new RangeError(`${name} takes an integer, not ${value}`);
+  // -1 means "no limit" for socket options only: protocol timers
+  // (NN_REQ_RESEND_IVL, NN_SURVEYOR_DEADLINE) abort libnanomsg 1.1.5 when negative.
   const min =
-    unit === 'milliseconds' || name === 'NN_RCVMAXSIZE'
-      ? -1
-      : unit === 'bytes' || unit === 'priority'
-        ? 1
-        : -INT_MAX - 1;
+    unit === 'milliseconds'
+      ? spec.info.namespace === 'NN_NS_SOCKET_OPTION'
+        ? -1
+        : 0
+      : name === 'NN_RCVMAXSIZE'
+        ? -1
+        : unit === 'bytes' || unit === 'priority'
+          ? 1
+          : -INT_MAX - 1;
   if (value < min || value > INT_MAX) {
     throw new RangeError(`${name} takes an integer from ${min} to ${INT_MAX}, not ${value}`);
   }
