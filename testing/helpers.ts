@@ -9,18 +9,23 @@ export const transports: readonly Transport[] = ['inproc', 'ipc', 'tcp', 'ws'];
 /** Transports where the two ends may be different processes. */
 export const networkTransports: readonly Transport[] = ['ipc', 'tcp', 'ws'];
 
-const dir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-'));
-process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+/** This run's folder for ipc endpoints; removed when the process exits. */
+export const runDir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-'));
+process.once('exit', () => rmSync(runDir, { recursive: true, force: true }));
 let serial = 0;
 
-/** A fresh address for `transport` (tcp and ws: a random port on 127.0.0.1). */
+/**
+ * A fresh address for `transport`: inproc by pid and serial number, ipc a
+ * path in `runDir`, tcp and ws a random port from 20000 to 60000 on
+ * 127.0.0.1 (nanomsg 1.1.5 cannot bind port 0: `bindAny` retries a taken one).
+ */
 export function address(transport: Transport): string {
   serial += 1;
   switch (transport) {
     case 'inproc':
       return `inproc://t${process.pid}-${serial}`;
     case 'ipc':
-      return `ipc://${join(dir, `s${serial}.ipc`)}`;
+      return `ipc://${join(runDir, `s${serial}.ipc`)}`;
     case 'tcp':
       return `tcp://127.0.0.1:${randomPort()}`;
     case 'ws':
@@ -33,25 +38,45 @@ function randomPort(): number {
   return 20000 + Math.floor(Math.random() * 40000);
 }
 
-interface Bindable {
-  bind(address: string): { address: string };
-}
-
-/** Binds to a fresh address, trying other ports while one is in use. */
-export function bindAny(socket: Bindable, transport: Transport): string {
-  for (let attempt = 0; ; attempt++) {
+/**
+ * Binds `socket` to a fresh address of `transport`, trying others while one
+ * is in use; returns the address and what `bind` returned.
+ */
+export function bindFresh<E>(
+  socket: { bind(address: string): E },
+  transport: Transport,
+): { address: string; endpoint: E } {
+  for (let attempt = 1; ; attempt++) {
     const addr = address(transport);
     try {
-      socket.bind(addr);
-      return addr;
+      return { address: addr, endpoint: socket.bind(addr) };
     } catch (error) {
-      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt > 20) throw error;
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE' || attempt >= 25) throw error;
     }
   }
 }
 
+/** Binds to a fresh address, trying other ports while one is in use; returns the address. */
+export function bindAny(socket: { bind(address: string): unknown }, transport: Transport): string {
+  return bindFresh(socket, transport).address;
+}
+
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every `every` ms until it holds; rejects after `within` ms. */
+export async function waitUntil(
+  what: string,
+  condition: () => boolean,
+  within = 5000,
+  every = 10,
+): Promise<void> {
+  const end = Date.now() + within;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`waiting for ${what}: not within ${within} ms`);
+    await sleep(every);
+  }
+}
 
 /** Resolves with the outcome of `promise`, or `'pending'` if it has not settled within `ms`. */
 export async function settledWithin<T>(

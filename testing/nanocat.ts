@@ -1,12 +1,17 @@
 // Child processes that talk nanomsg from outside Node.js: the C reference tool
 // `nanocat` (Debian's nanomsg-utils) and the Perl scripts in testing/perl.
-// Every process started here is tracked; call `killPeers()` in afterEach.
+// Every process started here is tracked; `useInterop()` ends them (and closes
+// the test's sockets) after each test.
 // Imported by relative path from the interop tests; not a published package.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { address as freshAddress, sleep, type Transport } from './helpers.js';
+import { address, bindAny, runDir, sleep, type Closable, type Transport } from './helpers.js';
+import { useTracked } from './sockets.js';
+
+export { address, bindAny, waitUntil } from './helpers.js';
 
 /** Transports that nanocat and the Perl binding can share with us (different processes). */
 export const interopTransports = ['ipc', 'tcp', 'ws'] as const satisfies readonly Transport[];
@@ -20,16 +25,6 @@ export const roles: readonly Role[] = ['bind', 'connect'];
 export const perlDir = join(dirname(fileURLToPath(import.meta.url)), 'perl');
 
 const DEFAULT_WAIT = 5000;
-
-/**
- * A fresh address for `transport`. For `ws` it has no resource path:
- * libnanomsg 1.1.5 rejects `nn_bind("ws://host:port/path")` with EINVAL (it
- * reads everything after the last colon as the port).
- */
-export function address(transport: InteropTransport): string {
-  if (transport === 'ws') return freshAddress('tcp').replace(/^tcp:/, 'ws:');
-  return freshAddress(transport);
-}
 
 /** The outcome of a finished process. */
 export interface Exit {
@@ -212,14 +207,55 @@ export async function killPeers(): Promise<void> {
   await Promise.all([...live].map((peer) => peer.kill()));
 }
 
+/**
+ * For an interop test file: returns `track`, and after each test ends every
+ * peer process, then closes every socket given to `track`.
+ */
+export function useInterop(): <T extends Closable>(socket: T) => T {
+  return useTracked(killPeers);
+}
+
+/** Starts a peer at `address`; `peerBinds` says whether it binds or connects there. */
+export type StartPeer = (address: string, peerBinds: boolean) => Peer;
+
 /** Starts `nanocat` with `args`. */
 export function nanocat(args: readonly string[]): Peer {
   return new Peer('nanocat', args);
 }
 
+/**
+ * A `StartPeer` for `nanocat PROTOCOL --bind|--connect ADDRESS ...OPTIONS`,
+ * e.g. `nanocatAt('--pull', '--quoted')`.
+ */
+export function nanocatAt(protocol: string, ...options: string[]): StartPeer {
+  return (addr, peerBinds) =>
+    nanocat([protocol, peerBinds ? '--bind' : '--connect', addr, ...options]);
+}
+
+/** Starts `nanocat PROTOCOL --connect ADDRESS ...OPTIONS`: a peer of our bound socket. */
+export function nanocatTo(addr: string, protocol: string, ...options: string[]): Peer {
+  return nanocatAt(protocol, ...options)(addr, false);
+}
+
 /** Starts `perl testing/perl/<script>` with `args`. */
 export function perl(script: string, args: readonly string[]): Peer {
   return new Peer('perl', [join(perlDir, script), ...args]);
+}
+
+/** A `StartPeer` for `perl testing/perl/<script> bind|connect ADDRESS ...ARGS`. */
+export function perlAt(script: string, ...args: string[]): StartPeer {
+  return (addr, peerBinds) => perl(script, [peerBinds ? 'bind' : 'connect', addr, ...args]);
+}
+
+let files: string | undefined;
+let fileSerial = 0;
+
+/** Writes `bytes` to a fresh file in this run's folder (for nanocat `--file`); returns its path. */
+export function dataFile(bytes: Uint8Array): string {
+  files ??= mkdtempSync(join(runDir, 'data-'));
+  const path = join(files, `data${++fileSerial}.bin`);
+  writeFileSync(path, bytes);
+  return path;
 }
 
 /** Resolves once something accepts a stream connection at `address` (tcp, ws or ipc). */
@@ -246,12 +282,12 @@ function probe(addr: string): Promise<boolean> {
  */
 export async function bindPeer(
   transport: InteropTransport,
-  start: (address: string) => Peer,
+  start: StartPeer,
   within = DEFAULT_WAIT,
 ): Promise<{ peer: Peer; address: string }> {
   for (let attempt = 0; ; attempt++) {
     const addr = address(transport);
-    const peer = start(addr);
+    const peer = start(addr, true);
     const end = Date.now() + within;
     for (;;) {
       if (peer.exited) {
@@ -275,19 +311,6 @@ interface Bindable {
   connect(address: string): unknown;
 }
 
-/** Binds `socket` at a fresh address of `transport`, trying others while one is in use. */
-export function bindOurs(socket: Bindable, transport: InteropTransport): string {
-  for (let attempt = 0; ; attempt++) {
-    const addr = address(transport);
-    try {
-      socket.bind(addr);
-      return addr;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt > 20) throw error;
-    }
-  }
-}
-
 /**
  * Links `socket` with a peer process: with role `'bind'` our socket binds
  * and the peer connects; with `'connect'` the peer binds and our socket
@@ -297,20 +320,15 @@ export async function link(
   socket: Bindable,
   transport: InteropTransport,
   role: Role,
-  start: (address: string, peerBinds: boolean) => Peer,
+  start: StartPeer,
 ): Promise<{ peer: Peer; address: string }> {
   if (role === 'bind') {
-    const addr = bindOurs(socket, transport);
+    const addr = bindAny(socket, transport);
     return { peer: start(addr, false), address: addr };
   }
   const bound = await bindPeer(transport, (addr) => start(addr, true));
   socket.connect(bound.address);
   return bound;
-}
-
-/** nanocat's `--bind ADDR` or `--connect ADDR`. */
-export function endpointArgs(addr: string, peerBinds: boolean): string[] {
-  return [peerBinds ? '--bind' : '--connect', addr];
 }
 
 /** How nanocat `--hex` prints a message: `"\x00\x01..."`. */
@@ -341,16 +359,3 @@ export function asciiLine(bytes: Uint8Array): string {
 
 /** Every byte value once: 0x00 … 0xff. */
 export const allBytes: Buffer = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-
-/** Polls `condition` every 10 ms until it holds; rejects after `within` ms. */
-export async function waitUntil(
-  what: string,
-  condition: () => boolean,
-  within = DEFAULT_WAIT,
-): Promise<void> {
-  const end = Date.now() + within;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`waiting for ${what}: not within ${within} ms`);
-    await sleep(10);
-  }
-}

@@ -1,111 +1,57 @@
 // Bus against the C reference tool nanocat (nanomsg-utils), over ipc, tcp and
 // ws, with our socket binding and connecting.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Bus } from '@nanomsg-ts/bus';
-import {
-  allBytes,
-  bindOurs,
-  endpointArgs,
-  hexLine,
-  interopTransports,
-  killPeers,
-  link,
-  nanocat,
-  quotedLine,
-  roles,
-  waitUntil,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (nanocat) and how nanocat prints messages.
+import * as nc from '../../../testing/nanocat.js';
 
-const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
+const track = nc.useInterop();
 
-const open: Bus[] = [];
-function bus(): Bus {
-  const b = new Bus();
-  open.push(b);
-  return b;
-}
-
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-describe.each(interopTransports)('Bus with nanocat over %s', (transport) => {
-  describe.each(roles)('our socket calls %s', (role) => {
+describe.each(nc.interopTransports)('Bus with nanocat over %s', (transport) => {
+  describe.each(nc.roles)('our socket calls %s', (role) => {
     test('messages flow both ways with nanocat --bus (--quoted)', async () => {
-      const ours = bus();
-      const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat([
-          '--bus',
-          ...endpointArgs(addr, binds),
-          '--data',
-          'from\tnanocat',
-          '--interval',
-          '0.05',
-          '--quoted',
-        ]),
+      const ours = track(new Bus());
+      const start = nc.nanocatAt(
+        '--bus',
+        '--data',
+        'from\tnanocat',
+        '--interval',
+        '0.05',
+        '--quoted',
       );
+      const { peer } = await nc.link(ours, transport, role, start);
       expect(await ours.recv({ timeout: 5000 })).toEqual(Buffer.from('from\tnanocat'));
       await ours.send('from "ts"', { timeout: 5000 });
       await ours.send('second\\', { timeout: 5000 });
       // A bus node never receives its own messages: nanocat prints only ours.
       expect(await peer.waitForLines(2)).toEqual([
-        quotedLine(Buffer.from('from "ts"')),
-        quotedLine(Buffer.from('second\\')),
+        nc.quotedLine(Buffer.from('from "ts"')),
+        nc.quotedLine(Buffer.from('second\\')),
       ]);
     });
 
     test('every byte value both ways (nanocat --bus --file --hex)', async () => {
-      const ours = bus();
-      const theirs = Buffer.concat([Buffer.from('nc:'), allBytes]);
-      const file = join(files, `bus-${transport}-${role}.bin`);
-      writeFileSync(file, theirs);
-      const { peer } = await link(ours, transport, role, (addr, binds) =>
-        nanocat([
-          '--bus',
-          ...endpointArgs(addr, binds),
-          '--file',
-          file,
-          '--interval',
-          '0.05',
-          '--hex',
-        ]),
-      );
+      const ours = track(new Bus());
+      const theirs = Buffer.concat([Buffer.from('nc:'), nc.allBytes]);
+      const file = nc.dataFile(theirs);
+      const start = nc.nanocatAt('--bus', '--file', file, '--interval', '0.05', '--hex');
+      const { peer } = await nc.link(ours, transport, role, start);
       const got = await ours.recv({ timeout: 5000 });
       expect(got.equals(theirs)).toBe(true);
-      await ours.send(allBytes, { timeout: 5000 });
-      expect(await peer.waitForLines(1)).toEqual([hexLine(allBytes)]);
+      await ours.send(nc.allBytes, { timeout: 5000 });
+      expect(await peer.waitForLines(1)).toEqual([nc.hexLine(nc.allBytes)]);
     });
   });
 
   test('our Bus between two nanocat nodes: both hear us, neither hears the other through us', async () => {
-    const ours = bus();
-    const address = bindOurs(ours, transport);
-    const a = nanocat([
-      '--bus',
-      '--connect',
-      address,
-      '--data',
-      'node-a',
-      '--interval',
-      '0.02',
-      '--ascii',
-    ]);
-    const b = nanocat([
-      '--bus',
-      '--connect',
-      address,
-      '--data',
-      'node-b',
-      '--interval',
-      '0.02',
-      '--ascii',
-    ]);
+    const ours = track(new Bus());
+    const address = nc.bindAny(ours, transport);
+    const node = (name: string): nc.Peer =>
+      nc.nanocatTo(address, '--bus', '--data', name, '--interval', '0.02', '--ascii');
+    const a = node('node-a');
+    const b = node('node-b');
     const heard = new Set<string>();
-    await waitUntil('messages of both nanocat nodes', () => {
+    await nc.waitUntil('messages of both nanocat nodes', () => {
       for (let m = ours.tryRecv(); m !== undefined; m = ours.tryRecv()) heard.add(m.toString());
       return heard.size === 2;
     });

@@ -1,50 +1,18 @@
 // Push and Pull against the C reference tool nanocat (nanomsg-utils), over
 // ipc, tcp and ws, with our socket binding and connecting, in both directions.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Pull, Push } from '@nanomsg-ts/pipeline';
-import {
-  allBytes,
-  endpointArgs,
-  hexLine,
-  interopTransports,
-  killPeers,
-  link,
-  nanocat,
-  quotedLine,
-  roles,
-  waitUntil,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (nanocat) and how nanocat prints messages.
+import * as nc from '../../../testing/nanocat.js';
 
-const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
-let fileSerial = 0;
-function dataFile(bytes: Uint8Array): string {
-  const path = join(files, `data${++fileSerial}.bin`);
-  writeFileSync(path, bytes);
-  return path;
-}
+const track = nc.useInterop();
 
-const open: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-describe.each(interopTransports)('pipeline with nanocat over %s', (transport) => {
-  describe.each(roles)('our socket calls %s', (role) => {
+describe.each(nc.interopTransports)('pipeline with nanocat over %s', (transport) => {
+  describe.each(nc.roles)('our socket calls %s', (role) => {
     test('our Push sends text and bytes to nanocat --pull, in order', async () => {
       const push = track(new Push());
-      const { peer } = await link(push, transport, role, (addr, binds) =>
-        nanocat(['--pull', ...endpointArgs(addr, binds), '--quoted']),
-      );
+      const { peer } = await nc.link(push, transport, role, nc.nanocatAt('--pull', '--quoted'));
       const messages = [
         'first',
         'say "hi"\\',
@@ -53,48 +21,30 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
       ];
       for (const m of messages) await push.send(m, { timeout: 5000 });
       const lines = await peer.waitForLines(messages.length);
-      expect(lines).toEqual(messages.map((m) => quotedLine(Buffer.from(m))));
+      expect(lines).toEqual(messages.map((m) => nc.quotedLine(Buffer.from(m))));
     });
 
     test('our Push sends every byte value to nanocat --pull --hex', async () => {
       const push = track(new Push());
-      const { peer } = await link(push, transport, role, (addr, binds) =>
-        nanocat(['--pull', ...endpointArgs(addr, binds), '--hex']),
-      );
-      await push.send(allBytes, { timeout: 5000 });
+      const { peer } = await nc.link(push, transport, role, nc.nanocatAt('--pull', '--hex'));
+      await push.send(nc.allBytes, { timeout: 5000 });
       await push.send(new Uint8Array(0), { timeout: 5000 });
-      expect(await peer.waitForLines(2)).toEqual([hexLine(allBytes), '""']);
+      expect(await peer.waitForLines(2)).toEqual([nc.hexLine(nc.allBytes), '""']);
     });
 
     test('nanocat --push --data reaches our Pull', async () => {
       const pull = track(new Pull());
-      await link(pull, transport, role, (addr, binds) =>
-        nanocat([
-          '--push',
-          ...endpointArgs(addr, binds),
-          '--data',
-          'job:42 ✓',
-          '--interval',
-          '0.05',
-        ]),
-      );
+      const start = nc.nanocatAt('--push', '--data', 'job:42 ✓', '--interval', '0.05');
+      await nc.link(pull, transport, role, start);
       const got = await pull.recv({ timeout: 5000 });
       expect(got).toEqual(Buffer.from('job:42 ✓'));
     });
 
     test('nanocat --push --file sends raw bytes our Pull receives exactly', async () => {
       const pull = track(new Pull());
-      const bytes = Buffer.concat([allBytes, randomBytes(1000)]);
-      await link(pull, transport, role, (addr, binds) =>
-        nanocat([
-          '--push',
-          ...endpointArgs(addr, binds),
-          '--file',
-          dataFile(bytes),
-          '--interval',
-          '0.05',
-        ]),
-      );
+      const bytes = Buffer.concat([nc.allBytes, randomBytes(1000)]);
+      const start = nc.nanocatAt('--push', '--file', nc.dataFile(bytes), '--interval', '0.05');
+      await nc.link(pull, transport, role, start);
       const first = await pull.recv({ timeout: 5000 });
       const second = await pull.recv({ timeout: 5000 });
       expect(first.equals(bytes)).toBe(true);
@@ -105,25 +55,15 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
   test('a 512 KiB message both ways (nanocat --raw prints it unchanged)', async () => {
     const big = randomBytes(512 * 1024);
     const push = track(new Push());
-    const { peer } = await link(push, transport, 'bind', (addr, binds) =>
-      nanocat(['--pull', ...endpointArgs(addr, binds), '--raw']),
-    );
+    const { peer } = await nc.link(push, transport, 'bind', nc.nanocatAt('--pull', '--raw'));
     await push.send(big, { timeout: 5000 });
     const out = await peer.waitForBytes(big.length, 10_000);
     expect(out.length).toBe(big.length);
     expect(out.equals(big)).toBe(true);
 
     const pull = track(new Pull());
-    await link(pull, transport, 'connect', (addr, binds) =>
-      nanocat([
-        '--push',
-        ...endpointArgs(addr, binds),
-        '--file',
-        dataFile(big),
-        '--interval',
-        '0.2',
-      ]),
-    );
+    const start = nc.nanocatAt('--push', '--file', nc.dataFile(big), '--interval', '0.2');
+    await nc.link(pull, transport, 'connect', start);
     const got = await pull.recv({ timeout: 10_000 });
     expect(got.length).toBe(big.length);
     expect(got.equals(big)).toBe(true);
@@ -131,9 +71,7 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
 
   test('message sizes survive exactly: nanocat --pull --msgpack frames each message with its length', async () => {
     const push = track(new Push());
-    const { peer } = await link(push, transport, 'bind', (addr, binds) =>
-      nanocat(['--pull', ...endpointArgs(addr, binds), '--msgpack']),
-    );
+    const { peer } = await nc.link(push, transport, 'bind', nc.nanocatAt('--pull', '--msgpack'));
     // bin 8, bin 16 and bin 32 framing (0xc4, 0xc5, 0xc6 + big-endian length).
     const messages = [
       randomBytes(0),
@@ -166,15 +104,17 @@ describe.each(interopTransports)('pipeline with nanocat over %s', (transport) =>
 
   test('our Push load-balances between two nanocat --pull peers', async () => {
     const push = track(new Push());
-    const { peer: a, address } = await link(push, transport, 'bind', (addr, binds) =>
-      nanocat(['--pull', ...endpointArgs(addr, binds), '--ascii']),
-    );
-    const b = nanocat(['--pull', '--connect', address, '--ascii']);
+    const start = nc.nanocatAt('--pull', '--ascii');
+    const { peer: a, address } = await nc.link(push, transport, 'bind', start);
+    const b = start(address, false);
     // Both must be connected first, or the first one takes everything.
-    await waitUntil('both pullers connected', () => push.statistics().currentConnections === 2);
+    await nc.waitUntil('both pullers connected', () => push.statistics().currentConnections === 2);
     const sent = Array.from({ length: 20 }, (_, i) => `task-${i}`);
     for (const m of sent) await push.send(m, { timeout: 5000 });
-    await waitUntil('20 tasks printed', () => a.lines().length + b.lines().length >= sent.length);
+    await nc.waitUntil(
+      '20 tasks printed',
+      () => a.lines().length + b.lines().length >= sent.length,
+    );
     expect(a.lines().length).toBeGreaterThan(0);
     expect(b.lines().length).toBeGreaterThan(0);
     expect([...a.lines(), ...b.lines()].sort()).toEqual([...sent].sort());

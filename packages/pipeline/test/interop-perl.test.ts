@@ -2,49 +2,30 @@
 // (testing/perl/pull.pl), over ipc, tcp and ws, with our socket binding and
 // connecting.
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Push } from '@nanomsg-ts/pipeline';
-import {
-  allBytes,
-  bindOurs,
-  interopTransports,
-  killPeers,
-  link,
-  perl,
-  roles,
-  waitUntil,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (here perl) and the interop transports.
+import * as nc from '../../../testing/nanocat.js';
 
-const open: Push[] = [];
-function push(): Push {
-  const p = new Push();
-  open.push(p);
-  return p;
-}
+const track = nc.useInterop();
 
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-describe.each(interopTransports)(
+describe.each(nc.interopTransports)(
   'a Perl NanoMsg::Raw PULL peer and our Push over %s',
   (transport) => {
-    test.each(roles)(
+    test.each(nc.roles)(
       'our Push calls %s; every message arrives intact and in order',
       async (role) => {
-        const ours = push();
+        const ours = track(new Push());
         const messages: Array<string | Buffer> = [
           'hello from TypeScript',
           Buffer.alloc(0),
-          allBytes,
+          nc.allBytes,
           'ünïcödé ✓',
           new Uint8Array([0xff, 0x00, 0xfe]) as Buffer,
           randomBytes(64 * 1024),
         ];
-        const { peer } = await link(ours, transport, role, (addr, binds) =>
-          perl('pull.pl', [binds ? 'bind' : 'connect', addr, String(messages.length)]),
-        );
+        const start = nc.perlAt('pull.pl', String(messages.length));
+        const { peer } = await nc.link(ours, transport, role, start);
         for (const m of messages) await ours.send(m, { timeout: 10_000 });
         expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
         expect(peer.lines()).toEqual([
@@ -55,11 +36,9 @@ describe.each(interopTransports)(
     );
 
     test('a 2 MiB message reaches a Perl peer that lifted NN_RCVMAXSIZE', async () => {
-      const ours = push();
+      const ours = track(new Push());
       const big = randomBytes(2 * 1024 * 1024);
-      const { peer } = await link(ours, transport, 'bind', (addr) =>
-        perl('pull.pl', ['connect', addr, '1']),
-      );
+      const { peer } = await nc.link(ours, transport, 'bind', nc.perlAt('pull.pl', '1'));
       await ours.send(big, { timeout: 10_000 });
       expect(await peer.waitForExit(20_000)).toEqual({ code: 0, signal: null });
       const lines = peer.lines();
@@ -69,15 +48,13 @@ describe.each(interopTransports)(
     });
 
     test('two Perl peers share our messages between them, each in order', async () => {
-      const ours = push();
-      const address = bindOurs(ours, transport);
+      const ours = track(new Push());
+      const address = nc.bindAny(ours, transport);
       const total = 40;
       // COUNT 0: receive until killed. Both must be connected before we send.
-      const peers = [
-        perl('pull.pl', ['connect', address, '0']),
-        perl('pull.pl', ['connect', address, '0']),
-      ];
-      await waitUntil(
+      const puller = nc.perlAt('pull.pl', '0');
+      const peers = [puller(address, false), puller(address, false)];
+      await nc.waitUntil(
         'both Perl peers connected',
         () => ours.statistics().currentConnections === 2,
       );
@@ -90,7 +67,7 @@ describe.each(interopTransports)(
             .slice(1)
             .map((h) => Buffer.from(h, 'hex').toString()),
         );
-      await waitUntil(`${total} messages printed`, () => shares().flat().length >= total);
+      await nc.waitUntil(`${total} messages printed`, () => shares().flat().length >= total);
       const [a, b] = shares();
       expect([...a!, ...b!].sort()).toEqual(sent);
       // Load-balanced: both got some; each got its share in the order sent.

@@ -1,62 +1,34 @@
 // Pub and Sub against the C reference tool nanocat (nanomsg-utils), over ipc,
 // tcp and ws, with our socket binding and connecting.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Pub, Sub } from '@nanomsg-ts/pubsub';
-import {
-  allBytes,
-  bindOurs,
-  bindPeer,
-  endpointArgs,
-  hexLine,
-  interopTransports,
-  killPeers,
-  link,
-  nanocat,
-  roles,
-  waitUntil,
-  type Peer,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (nanocat) and how nanocat prints messages.
+import * as nc from '../../../testing/nanocat.js';
 
-const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
-
-const open: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const track = nc.useInterop();
 
 /** Publishes `messages` over and over until `peer` has printed a line (the connection is up). */
-async function publishUntilHeard(pub: Pub, peer: Peer, messages: string[]): Promise<void> {
-  await waitUntil('nanocat to print a published message', () => {
+async function publishUntilHeard(pub: Pub, peer: nc.Peer, messages: string[]): Promise<void> {
+  await nc.waitUntil('nanocat to print a published message', () => {
     if (peer.lines().length > 0) return true;
     for (const m of messages) pub.trySend(m);
     return false;
   });
 }
 
-describe.each(interopTransports)('PUB/SUB with nanocat over %s', (transport) => {
-  describe.each(roles)('our socket calls %s', (role) => {
+describe.each(nc.interopTransports)('PUB/SUB with nanocat over %s', (transport) => {
+  describe.each(nc.roles)('our socket calls %s', (role) => {
     test('our Pub reaches nanocat --sub, which keeps only its --subscribe prefixes', async () => {
       const pub = track(new Pub());
-      const { peer } = await link(pub, transport, role, (addr, binds) =>
-        nanocat([
-          '--sub',
-          ...endpointArgs(addr, binds),
-          '--subscribe',
-          'news.',
-          '--subscribe',
-          'weather.',
-          '--quoted',
-        ]),
+      const start = nc.nanocatAt(
+        '--sub',
+        '--subscribe',
+        'news.',
+        '--subscribe',
+        'weather.',
+        '--quoted',
       );
+      const { peer } = await nc.link(pub, transport, role, start);
       await publishUntilHeard(pub, peer, ['sports.0', 'news.0', 'weather.0']);
       // One connection keeps order: had 'sports.last' passed the filter it
       // would be printed before 'weather.last'.
@@ -69,58 +41,48 @@ describe.each(interopTransports)('PUB/SUB with nanocat over %s', (transport) => 
 
     test('nanocat --sub without --subscribe gets every message, bytes intact (--hex)', async () => {
       const pub = track(new Pub());
-      const { peer } = await link(pub, transport, role, (addr, binds) =>
-        nanocat(['--sub', ...endpointArgs(addr, binds), '--hex']),
-      );
+      const { peer } = await nc.link(pub, transport, role, nc.nanocatAt('--sub', '--hex'));
       await publishUntilHeard(pub, peer, ['probe']);
-      await pub.send(allBytes);
+      await pub.send(nc.allBytes);
       await pub.send('');
       await peer.waitForLine((l) => l === '""');
       const lines = peer.lines();
-      expect(lines.slice(-2)).toEqual([hexLine(allBytes), '""']);
-      for (const line of lines.slice(0, -2)) expect(line).toBe(hexLine(Buffer.from('probe')));
+      expect(lines.slice(-2)).toEqual([nc.hexLine(nc.allBytes), '""']);
+      for (const line of lines.slice(0, -2)) expect(line).toBe(nc.hexLine(Buffer.from('probe')));
     });
 
     test('nanocat --pub --data reaches our Sub subscribed to its prefix', async () => {
       const sub = track(new Sub({ subscribe: ['news.'] }));
-      await link(sub, transport, role, (addr, binds) =>
-        nanocat([
-          '--pub',
-          ...endpointArgs(addr, binds),
-          '--data',
-          'news.flash ✓',
-          '--interval',
-          '0.05',
-        ]),
-      );
+      const start = nc.nanocatAt('--pub', '--data', 'news.flash ✓', '--interval', '0.05');
+      await nc.link(sub, transport, role, start);
       expect(await sub.recv({ timeout: 5000 })).toEqual(Buffer.from('news.flash ✓'));
     });
 
     test('nanocat --pub --file sends bytes; our Sub subscribed to a binary prefix gets them', async () => {
-      const file = join(files, `pub-${transport}-${role}.bin`);
-      writeFileSync(file, allBytes);
       const sub = track(new Sub({ subscribe: [new Uint8Array([0x00, 0x01, 0x02])] }));
-      await link(sub, transport, role, (addr, binds) =>
-        nanocat(['--pub', ...endpointArgs(addr, binds), '--file', file, '--interval', '0.05']),
-      );
+      const start = nc.nanocatAt('--pub', '--file', nc.dataFile(nc.allBytes), '--interval', '0.05');
+      await nc.link(sub, transport, role, start);
       const got = await sub.recv({ timeout: 5000 });
-      expect(got.equals(allBytes)).toBe(true);
+      expect(got.equals(nc.allBytes)).toBe(true);
     });
   });
 
   test('our Sub drops what two nanocat publishers send outside its subscriptions', async () => {
     const sub = track(new Sub({ subscribe: ['news.'] }));
-    const address = bindOurs(sub, transport);
-    nanocat(['--pub', '--connect', address, '--data', 'news.a', '--interval', '0.02']);
-    nanocat(['--pub', '--connect', address, '--data', 'sports.b', '--interval', '0.02']);
+    const address = nc.bindAny(sub, transport);
+    nc.nanocatTo(address, '--pub', '--data', 'news.a', '--interval', '0.02');
+    nc.nanocatTo(address, '--pub', '--data', 'sports.b', '--interval', '0.02');
     // Both publishers connected: from now on both are sending to us.
-    await waitUntil('both publishers connected', () => sub.statistics().currentConnections === 2);
+    await nc.waitUntil(
+      'both publishers connected',
+      () => sub.statistics().currentConnections === 2,
+    );
     const got: string[] = [];
     for (let i = 0; i < 15; i++) got.push((await sub.recv({ timeout: 5000 })).toString());
     expect(got).toEqual(Array(15).fill('news.a'));
     // The control: the second publisher was there all along.
     sub.subscribe('sports.');
-    await waitUntil('a sports message', () => {
+    await nc.waitUntil('a sports message', () => {
       for (let m = sub.tryRecv(); m !== undefined; m = sub.tryRecv()) got.push(m.toString());
       return got.includes('sports.b');
     });
@@ -129,13 +91,12 @@ describe.each(interopTransports)('PUB/SUB with nanocat over %s', (transport) => 
   test('our Sub connected to two nanocat --pub --bind hears both once subscribed to both', async () => {
     const sub = track(new Sub({ subscribe: ['a:', 'b:'] }));
     for (const data of ['a:1', 'b:2']) {
-      const { address } = await bindPeer(transport, (addr) =>
-        nanocat(['--pub', '--bind', addr, '--data', data, '--interval', '0.02']),
-      );
+      const start = nc.nanocatAt('--pub', '--data', data, '--interval', '0.02');
+      const { address } = await nc.bindPeer(transport, start);
       sub.connect(address);
     }
     const seen = new Set<string>();
-    await waitUntil('messages of both publishers', () => {
+    await nc.waitUntil('messages of both publishers', () => {
       for (let m = sub.tryRecv(); m !== undefined; m = sub.tryRecv()) seen.add(m.toString());
       return seen.size >= 2;
     });

@@ -1,91 +1,59 @@
 // Req and Rep against the C reference tool nanocat (nanomsg-utils), over ipc,
 // tcp and ws, with our socket binding and connecting.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Rep, Req } from '@nanomsg-ts/reqrep';
-import {
-  allBytes,
-  bindOurs,
-  endpointArgs,
-  hexLine,
-  interopTransports,
-  killPeers,
-  link,
-  nanocat,
-  quotedLine,
-  roles,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (nanocat) and how nanocat prints messages.
+import * as nc from '../../../testing/nanocat.js';
 
-const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
+const track = nc.useInterop();
 
-const open: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => {
-  describe.each(roles)('our socket calls %s', (role) => {
+describe.each(nc.interopTransports)('REQ/REP with nanocat over %s', (transport) => {
+  describe.each(nc.roles)('our socket calls %s', (role) => {
     test('our Req gets the replies of nanocat --rep --data', async () => {
       const req = track(new Req());
-      const { peer } = await link(req, transport, role, (addr, binds) =>
-        nanocat(['--rep', ...endpointArgs(addr, binds), '--data', 'pong "c"', '--quoted']),
-      );
+      const start = nc.nanocatAt('--rep', '--data', 'pong "c"', '--quoted');
+      const { peer } = await nc.link(req, transport, role, start);
       const requests = ['ping 0', 'ping 1\n', 'ping\\2'];
       for (const r of requests) {
         const reply = await req.request(r, { timeout: 5000 });
         expect(reply).toEqual(Buffer.from('pong "c"'));
       }
       expect(await peer.waitForLines(requests.length)).toEqual(
-        requests.map((r) => quotedLine(Buffer.from(r))),
+        requests.map((r) => nc.quotedLine(Buffer.from(r))),
       );
     });
 
     test('our Req sends every byte value; nanocat --rep --file replies with bytes', async () => {
       const req = track(new Req());
-      const answer = Buffer.from(allBytes).reverse();
-      const file = join(files, `rep-${transport}-${role}.bin`);
-      writeFileSync(file, answer);
-      const { peer } = await link(req, transport, role, (addr, binds) =>
-        nanocat(['--rep', ...endpointArgs(addr, binds), '--file', file, '--hex']),
-      );
-      const reply = await req.request(allBytes, { timeout: 5000 });
+      const answer = Buffer.from(nc.allBytes).reverse();
+      const start = nc.nanocatAt('--rep', '--file', nc.dataFile(answer), '--hex');
+      const { peer } = await nc.link(req, transport, role, start);
+      const reply = await req.request(nc.allBytes, { timeout: 5000 });
       expect(reply.equals(answer)).toBe(true);
-      expect(await peer.waitForLines(1)).toEqual([hexLine(allBytes)]);
+      expect(await peer.waitForLines(1)).toEqual([nc.hexLine(nc.allBytes)]);
     });
 
     test('nanocat --req --data gets our Rep reply, then exits by itself', async () => {
       const rep = track(new Rep());
-      const { peer } = await link(rep, transport, role, (addr, binds) =>
-        nanocat(['--req', ...endpointArgs(addr, binds), '--data', 'what time?', '--quoted']),
-      );
+      const start = nc.nanocatAt('--req', '--data', 'what time?', '--quoted');
+      const { peer } = await nc.link(rep, transport, role, start);
       const request = await rep.recv({ timeout: 5000 });
       expect(request).toEqual(Buffer.from('what time?'));
       await rep.send('half past "nine"', { timeout: 5000 });
       // One request, one reply: nanocat prints it and ends (its next recv is EFSM).
-      expect(await peer.waitForLines(1)).toEqual([quotedLine(Buffer.from('half past "nine"'))]);
+      expect(await peer.waitForLines(1)).toEqual([nc.quotedLine(Buffer.from('half past "nine"'))]);
       expect(await peer.waitForExit()).toEqual({ code: 0, signal: null });
     });
 
     test('nanocat --req --file sends bytes; our Rep echoes them back (--hex)', async () => {
       const rep = track(new Rep());
-      const file = join(files, `req-${transport}-${role}.bin`);
-      writeFileSync(file, allBytes);
-      const { peer } = await link(rep, transport, role, (addr, binds) =>
-        nanocat(['--req', ...endpointArgs(addr, binds), '--file', file, '--hex']),
-      );
+      const start = nc.nanocatAt('--req', '--file', nc.dataFile(nc.allBytes), '--hex');
+      const { peer } = await nc.link(rep, transport, role, start);
       const request = await rep.recv({ timeout: 5000 });
-      expect(request.equals(allBytes)).toBe(true);
+      expect(request.equals(nc.allBytes)).toBe(true);
       await rep.send(Buffer.concat([request, Buffer.from('!')]), { timeout: 5000 });
       expect(await peer.waitForLines(1)).toEqual([
-        hexLine(Buffer.concat([allBytes, Buffer.from('!')])),
+        nc.hexLine(Buffer.concat([nc.allBytes, Buffer.from('!')])),
       ]);
       expect((await peer.waitForExit()).code).toBe(0);
     });
@@ -94,10 +62,8 @@ describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => 
   test('our Rep answers several nanocat --req clients, each with its own reply', async () => {
     const rep = track(new Rep());
     const clients = ['alpha', 'beta', 'gamma'];
-    const address = bindOurs(rep, transport);
-    const peers = clients.map((name) =>
-      nanocat(['--req', '--connect', address, '--data', name, '--quoted']),
-    );
+    const address = nc.bindAny(rep, transport);
+    const peers = clients.map((name) => nc.nanocatTo(address, '--req', '--data', name, '--quoted'));
     for (let i = 0; i < clients.length; i++) {
       const request = (await rep.recv({ timeout: 5000 })).toString();
       expect(clients).toContain(request);
@@ -113,9 +79,7 @@ describe.each(interopTransports)('REQ/REP with nanocat over %s', (transport) => 
     // A REP that never answers (no --data) just prints requests: with a short
     // resendInterval the library sends the same request again.
     const req = track(new Req({ resendInterval: 100 }));
-    const { peer } = await link(req, transport, 'connect', (addr, binds) =>
-      nanocat(['--rep', ...endpointArgs(addr, binds), '--quoted']),
-    );
+    const { peer } = await nc.link(req, transport, 'connect', nc.nanocatAt('--rep', '--quoted'));
     const pending = req.request('again?', { timeout: 600 });
     pending.catch(() => {});
     const lines = await peer.waitForLines(3);

@@ -1,22 +1,12 @@
 // Our Rep serving a REQ client written in Perl with NanoMsg::Raw
 // (testing/perl/req.pl), over ipc, tcp and ws, with our socket binding and
 // connecting.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Rep } from '@nanomsg-ts/reqrep';
-import {
-  bindOurs,
-  interopTransports,
-  killPeers,
-  link,
-  perl,
-  roles,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (here perl) and the interop transports.
+import * as nc from '../../../testing/nanocat.js';
 
-const open: Rep[] = [];
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const track = nc.useInterop();
 
 /** Request `i` of the client called `name`, as req.pl builds it. */
 function expectedRequest(name: string, i: number): Buffer {
@@ -53,15 +43,17 @@ function checkClientOutput(lines: string[], name: string, count: number): void {
   }
 }
 
-describe.each(interopTransports)(
+describe.each(nc.interopTransports)(
   'a Perl NanoMsg::Raw REQ client and our Rep over %s',
   (transport) => {
-    test.each(roles)('our Rep calls %s and answers every request', async (role) => {
-      const rep = new Rep();
-      open.push(rep);
+    test.each(nc.roles)('our Rep calls %s and answers every request', async (role) => {
+      const rep = track(new Rep());
       const count = 5;
-      const { peer } = await link(rep, transport, role, (addr, binds) =>
-        perl('req.pl', [binds ? 'bind' : 'connect', addr, String(count), 'perl']),
+      const { peer } = await nc.link(
+        rep,
+        transport,
+        role,
+        nc.perlAt('req.pl', String(count), 'perl'),
       );
       const { seen, done } = serve(rep);
       expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });
@@ -74,12 +66,11 @@ describe.each(interopTransports)(
     });
 
     test('three Perl clients at once each get the replies to their own requests', async () => {
-      const rep = new Rep();
-      open.push(rep);
-      const address = bindOurs(rep, transport);
+      const rep = track(new Rep());
+      const address = nc.bindAny(rep, transport);
       const names = ['p1', 'p2', 'p3'];
       const count = 20;
-      const peers = names.map((name) => perl('req.pl', ['connect', address, String(count), name]));
+      const peers = names.map((name) => nc.perlAt('req.pl', String(count), name)(address, false));
       const { seen, done } = serve(rep);
       for (const [k, peer] of peers.entries()) {
         expect(await peer.waitForExit(10_000)).toEqual({ code: 0, signal: null });

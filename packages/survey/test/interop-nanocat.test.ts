@@ -1,36 +1,11 @@
 // Surveyor and Respondent against the C reference tool nanocat (nanomsg-utils),
 // over ipc, tcp and ws, with our socket binding and connecting.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Respondent, Surveyor } from '@nanomsg-ts/survey';
-import {
-  allBytes,
-  bindOurs,
-  bindPeer,
-  endpointArgs,
-  hexLine,
-  interopTransports,
-  killPeers,
-  link,
-  nanocat,
-  quotedLine,
-  roles,
-} from '../../../testing/nanocat.js';
+// nc: peer processes (nanocat) and how nanocat prints messages.
+import * as nc from '../../../testing/nanocat.js';
 
-const files = mkdtempSync(join(tmpdir(), 'nanomsg-ts-nanocat-'));
-
-const open: Array<{ close(): Promise<void> }> = [];
-function track<T extends { close(): Promise<void> }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-
-afterEach(async () => {
-  await killPeers();
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const track = nc.useInterop();
 
 /**
  * Runs surveys until one collects `count` responses (respondents connect in
@@ -52,51 +27,32 @@ async function surveyUntil(
   }
 }
 
-describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (transport) => {
-  describe.each(roles)('our socket calls %s', (role) => {
+describe.each(nc.interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (transport) => {
+  describe.each(nc.roles)('our socket calls %s', (role) => {
     test('our Surveyor collects the answer of nanocat --respondent --data', async () => {
       const surveyor = track(new Surveyor({ deadline: 200 }));
-      const { peer } = await link(surveyor, transport, role, (addr, binds) =>
-        nanocat([
-          '--respondent',
-          ...endpointArgs(addr, binds),
-          '--data',
-          'here "I" am',
-          '--quoted',
-        ]),
-      );
+      const start = nc.nanocatAt('--respondent', '--data', 'here "I" am', '--quoted');
+      const { peer } = await nc.link(surveyor, transport, role, start);
       const responses = await surveyUntil(surveyor, 'roll\ncall', 1);
       expect(responses.map(String)).toEqual(['here "I" am']);
       const lines = await peer.waitForLines(1);
-      for (const line of lines) expect(line).toBe(quotedLine(Buffer.from('roll\ncall')));
+      for (const line of lines) expect(line).toBe(nc.quotedLine(Buffer.from('roll\ncall')));
     });
 
     test('every byte value both ways (our Surveyor, nanocat --respondent --file --hex)', async () => {
       const surveyor = track(new Surveyor({ deadline: 200 }));
-      const answer = Buffer.from(allBytes).reverse();
-      const file = join(files, `resp-${transport}-${role}.bin`);
-      writeFileSync(file, answer);
-      const { peer } = await link(surveyor, transport, role, (addr, binds) =>
-        nanocat(['--respondent', ...endpointArgs(addr, binds), '--file', file, '--hex']),
-      );
-      const [response] = await surveyUntil(surveyor, allBytes, 1);
+      const answer = Buffer.from(nc.allBytes).reverse();
+      const start = nc.nanocatAt('--respondent', '--file', nc.dataFile(answer), '--hex');
+      const { peer } = await nc.link(surveyor, transport, role, start);
+      const [response] = await surveyUntil(surveyor, nc.allBytes, 1);
       expect(response!.equals(answer)).toBe(true);
-      for (const line of await peer.waitForLines(1)) expect(line).toBe(hexLine(allBytes));
+      for (const line of await peer.waitForLines(1)) expect(line).toBe(nc.hexLine(nc.allBytes));
     });
 
     test('nanocat --surveyor gets the answer of our Respondent', async () => {
       const respondent = track(new Respondent());
-      const { peer } = await link(respondent, transport, role, (addr, binds) =>
-        nanocat([
-          '--surveyor',
-          ...endpointArgs(addr, binds),
-          '--data',
-          'lunch?',
-          '--interval',
-          '0.2',
-          '--quoted',
-        ]),
-      );
+      const start = nc.nanocatAt('--surveyor', '--data', 'lunch?', '--interval', '0.2', '--quoted');
+      const { peer } = await nc.link(respondent, transport, role, start);
       // nanocat asks again every 0.2 s; answer each survey until one answer is printed.
       const answering = (async () => {
         for await (const question of respondent) {
@@ -108,7 +64,7 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
         }
       })();
       const line = await peer.waitForLine(() => true);
-      expect(line).toBe(quotedLine(Buffer.from('yes, "pizza"')));
+      expect(line).toBe(nc.quotedLine(Buffer.from('yes, "pizza"')));
       await respondent.close();
       await answering;
     });
@@ -116,11 +72,9 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
 
   test('one survey of ours collects the answers of three nanocat respondents', async () => {
     const surveyor = track(new Surveyor({ deadline: 300 }));
-    const address = bindOurs(surveyor, transport);
+    const address = nc.bindAny(surveyor, transport);
     const names = ['r1', 'r2', 'r3'];
-    const peers = names.map((n) =>
-      nanocat(['--respondent', '--connect', address, '--data', n, '--ascii']),
-    );
+    const peers = names.map((n) => nc.nanocatTo(address, '--respondent', '--data', n, '--ascii'));
     const responses = await surveyUntil(surveyor, 'count off', 3);
     expect(responses.map(String).sort()).toEqual(names);
     for (const peer of peers) expect((await peer.waitForLines(1))[0]).toBe('count off');
@@ -130,9 +84,8 @@ describe.each(interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', (tr
     const respondent = track(new Respondent());
     // nanocat binds, waits 0.5 s (--delay) for us to connect, sends one survey,
     // prints the answers until its deadline (1 s) and exits.
-    const { peer, address } = await bindPeer(transport, (addr) =>
-      nanocat(['--surveyor', '--bind', addr, '--data', 'once', '--delay', '0.5', '--quoted']),
-    );
+    const start = nc.nanocatAt('--surveyor', '--data', 'once', '--delay', '0.5', '--quoted');
+    const { peer, address } = await nc.bindPeer(transport, start);
     respondent.connect(address);
     const question = await respondent.recv({ timeout: 5000 });
     expect(question.toString()).toBe('once');
