@@ -1,56 +1,33 @@
 // Test helpers for @nanomsg-ts/core: the transports every suite runs over,
 // fresh addresses, binding with retry on a taken port, socket bookkeeping and
-// child processes running the fixtures in ./fixtures.
+// child processes running the fixtures in ./fixtures. Addresses, waiting and
+// socket tracking come from the repository's shared testing/ helpers.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
 import { Socket, type Endpoint, type SocketOptions } from '@nanomsg-ts/core';
+import { bindFresh, waitUntil } from '../../../testing/helpers.js';
+import { useTracked } from '../../../testing/sockets.js';
+
+/**
+ * `address(transport)`: a fresh address (inproc by pid and serial number, ipc
+ * a path in `runDir`, tcp a random port on 127.0.0.1; use `bindAny` to retry
+ * a taken port). `runDir`: this run's folder for ipc endpoints.
+ */
+export { address, runDir, sleep } from '../../../testing/helpers.js';
 
 export type Transport = 'inproc' | 'ipc' | 'tcp';
 
 /** The transports each suite runs over, once per transport (`describe.each(transports)`). */
 export const transports: readonly Transport[] = ['inproc', 'ipc', 'tcp'];
 
-/** This run's folder for ipc endpoints; removed when the process exits. */
-export const runDir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-core-'));
-process.once('exit', () => rmSync(runDir, { recursive: true, force: true }));
-
-let serial = 0;
-
-/**
- * A fresh address for `transport`: inproc by pid and serial number, ipc a path
- * in this run's folder, tcp a random port from 20000 to 60000 on 127.0.0.1
- * (nanomsg 1.1.5 cannot bind port 0; use `bindAny` to retry a taken port).
- */
-export function address(transport: Transport): string {
-  serial += 1;
-  switch (transport) {
-    case 'inproc':
-      return `inproc://core-test-${process.pid}-${serial}`;
-    case 'ipc':
-      return `ipc://${join(runDir, `${serial}.ipc`)}`;
-    case 'tcp':
-      return `tcp://127.0.0.1:${20000 + Math.floor(Math.random() * 40001)}`;
-  }
-}
-
-interface Bindable {
-  bind(address: string): Endpoint;
-}
-
 /** Binds `socket` to a fresh address of `transport`, trying another one while the address is in use. */
-export function bindAny(socket: Bindable, transport: Transport): Endpoint {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return socket.bind(address(transport));
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EADDRINUSE' || attempt >= 25) throw error;
-    }
-  }
+export function bindAny(
+  socket: { bind(address: string): Endpoint },
+  transport: Transport,
+): Endpoint {
+  return bindFresh(socket, transport).endpoint;
 }
 
 /**
@@ -58,17 +35,8 @@ export function bindAny(socket: Bindable, transport: Transport): Endpoint {
  * test, so a failing test cannot leak sockets into the next.
  */
 export function useSockets(): (protocol: string, options?: SocketOptions) => Socket {
-  const open = new Set<Socket>();
-  afterEach(async () => {
-    const all = [...open];
-    open.clear();
-    await Promise.all(all.map((s) => s.close()));
-  });
-  return (protocol, options) => {
-    const s = new Socket(protocol, options);
-    open.add(s);
-    return s;
-  };
+  const track = useTracked();
+  return (protocol, options) => track(new Socket(protocol, options));
 }
 
 /** A connected pair of `protocol` sockets: `bound` bound on a fresh address, `connected` connected to it. */
@@ -85,20 +53,9 @@ export function connectedPair(
   return { bound, connected, address: ep.address };
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls `condition` every few milliseconds until it holds; throws after `within` ms. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  within = 5000,
-): Promise<void> {
-  const end = Date.now() + within;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out after ${within} ms waiting for ${what}`);
-    await sleep(5);
-  }
+export function waitFor(condition: () => boolean, what: string, within = 5000): Promise<void> {
+  return waitUntil(what, condition, within, 5);
 }
 
 /** The settled outcome of a promise, for asserting on rejections by value. */
@@ -110,11 +67,18 @@ export async function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { 
   }
 }
 
+/** What a rejection is checked for: an error's `code`, `syscall` and `name`, where it has them. */
+export interface ErrorLike {
+  code?: unknown;
+  syscall?: unknown;
+  name?: unknown;
+}
+
 /** The error a promise rejects with; fails if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+export async function rejection(promise: Promise<unknown>): Promise<ErrorLike> {
   const result = await outcome(promise);
   if ('value' in result) throw new Error(`expected a rejection, got ${String(result.value)}`);
-  return result.error;
+  return result.error as ErrorLike;
 }
 
 /** The error a function throws; fails if it returns. */
@@ -168,6 +132,13 @@ export interface ChildHandle {
   readonly done: Promise<ChildResult>;
 }
 
+export interface FixtureOptions {
+  /** Milliseconds before the child is killed (default 10 s). */
+  timeout?: number;
+  /** Node.js options before the script. */
+  execArgv?: readonly string[];
+}
+
 /**
  * Runs `fixtures/<name>` in a fresh Node.js process. A child still running
  * after `timeout` ms is killed (by its own pid) and reported as timed out.
@@ -175,11 +146,21 @@ export interface ChildHandle {
 export function runFixture(
   name: string,
   args: readonly string[] = [],
-  { timeout = 10_000, execArgv = [] as string[] } = {},
+  options: FixtureOptions = {},
+): ChildHandle {
+  return runScript(fixturesDir, name, args, options);
+}
+
+/** `runFixture` for the script `name` in the folder `dir` (also its working directory). */
+export function runScript(
+  dir: string,
+  name: string,
+  args: readonly string[] = [],
+  { timeout = 10_000, execArgv = [] }: FixtureOptions = {},
 ): ChildHandle {
   const started = performance.now();
-  const child = spawn(process.execPath, [...execArgv, join(fixturesDir, name), ...args], {
-    cwd: fixturesDir,
+  const child = spawn(process.execPath, [...execArgv, join(dir, name), ...args], {
+    cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
