@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { address, bindAny, runDir, sleep, type Closable, type Transport } from './helpers.js';
 import { useTracked } from './sockets.js';
 
@@ -329,6 +330,33 @@ export async function link(
   const bound = await bindPeer(transport, (addr) => start(addr, true));
   socket.connect(bound.address);
   return bound;
+}
+
+/** A socket that both sends and receives (Pair, Bus). */
+interface DuplexSocket extends Bindable {
+  recv(options: { timeout: number }): Promise<Buffer>;
+  send(message: Uint8Array, options: { timeout: number }): Promise<unknown>;
+}
+
+/**
+ * Every byte value both ways between `ours` and a nanocat `protocol` peer
+ * (`--pair`, `--bus`) linked as `role` says: nanocat sends `theirs` from a
+ * file, which must arrive intact; we send `allBytes`, which it must print
+ * exactly (`--hex`).
+ */
+export async function everyByteBothWays(
+  ours: DuplexSocket,
+  transport: InteropTransport,
+  role: Role,
+  protocol: string,
+  theirs: Buffer,
+): Promise<void> {
+  const start = nanocatAt(protocol, '--file', dataFile(theirs), '--interval', '0.05', '--hex');
+  const { peer } = await link(ours, transport, role, start);
+  const got = await ours.recv({ timeout: 5000 });
+  expect(got.equals(theirs)).toBe(true);
+  await ours.send(allBytes, { timeout: 5000 });
+  expect(await peer.waitForLines(1)).toEqual([hexLine(allBytes)]);
 }
 
 /** How nanocat `--hex` prints a message: `"\x00\x01..."`. */

@@ -11,16 +11,10 @@ describe.each(nc.interopTransports)('Bus with nanocat over %s', (transport) => {
   describe.each(nc.roles)('our socket calls %s', (role) => {
     test('messages flow both ways with nanocat --bus (--quoted)', async () => {
       const ours = track(new Bus());
-      const start = nc.nanocatAt(
-        '--bus',
-        '--data',
-        'from\tnanocat',
-        '--interval',
-        '0.05',
-        '--quoted',
-      );
+      const data = 'from\tnanocat';
+      const start = nc.nanocatAt('--bus', '--data', data, '--interval', '0.05', '--quoted');
       const { peer } = await nc.link(ours, transport, role, start);
-      expect(await ours.recv({ timeout: 5000 })).toEqual(Buffer.from('from\tnanocat'));
+      expect(await ours.recv({ timeout: 5000 })).toEqual(Buffer.from(data));
       await ours.send('from "ts"', { timeout: 5000 });
       await ours.send('second\\', { timeout: 5000 });
       // A bus node never receives its own messages: nanocat prints only ours.
@@ -31,15 +25,8 @@ describe.each(nc.interopTransports)('Bus with nanocat over %s', (transport) => {
     });
 
     test('every byte value both ways (nanocat --bus --file --hex)', async () => {
-      const ours = track(new Bus());
       const theirs = Buffer.concat([Buffer.from('nc:'), nc.allBytes]);
-      const file = nc.dataFile(theirs);
-      const start = nc.nanocatAt('--bus', '--file', file, '--interval', '0.05', '--hex');
-      const { peer } = await nc.link(ours, transport, role, start);
-      const got = await ours.recv({ timeout: 5000 });
-      expect(got.equals(theirs)).toBe(true);
-      await ours.send(nc.allBytes, { timeout: 5000 });
-      expect(await peer.waitForLines(1)).toEqual([nc.hexLine(nc.allBytes)]);
+      await nc.everyByteBothWays(track(new Bus()), transport, role, '--bus', theirs);
     });
   });
 

@@ -31,15 +31,8 @@ describe.each(nc.interopTransports)('Pair with nanocat over %s', (transport) => 
     });
 
     test('every byte value both ways (nanocat --file and --hex)', async () => {
-      const ours = track(new Pair());
       const reversed = Buffer.from(nc.allBytes).reverse();
-      const file = nc.dataFile(reversed);
-      const start = nc.nanocatAt('--pair', '--file', file, '--interval', '0.05', '--hex');
-      const { peer } = await nc.link(ours, transport, role, start);
-      const got = await ours.recv({ timeout: 5000 });
-      expect(got.equals(reversed)).toBe(true);
-      await ours.send(nc.allBytes, { timeout: 5000 });
-      expect(await peer.waitForLines(1)).toEqual([nc.hexLine(nc.allBytes)]);
+      await nc.everyByteBothWays(track(new Pair()), transport, role, '--pair', reversed);
     });
   });
 

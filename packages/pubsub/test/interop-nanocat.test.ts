@@ -20,14 +20,8 @@ describe.each(nc.interopTransports)('PUB/SUB with nanocat over %s', (transport) 
   describe.each(nc.roles)('our socket calls %s', (role) => {
     test('our Pub reaches nanocat --sub, which keeps only its --subscribe prefixes', async () => {
       const pub = track(new Pub());
-      const start = nc.nanocatAt(
-        '--sub',
-        '--subscribe',
-        'news.',
-        '--subscribe',
-        'weather.',
-        '--quoted',
-      );
+      const topics = ['--subscribe', 'news.', '--subscribe', 'weather.'];
+      const start = nc.nanocatAt('--sub', ...topics, '--quoted');
       const { peer } = await nc.link(pub, transport, role, start);
       await publishUntilHeard(pub, peer, ['sports.0', 'news.0', 'weather.0']);
       // One connection keeps order: had 'sports.last' passed the filter it
