@@ -10,7 +10,7 @@ const open = useSockets();
 // The main thread loads the addon first, as an application using nanomsg on
 // both sides would. (A process where only workers load it, and workers
 // terminated with sockets open, are covered in child processes by
-// socket-worker.bug.test.ts.)
+// socket-worker-teardown.test.ts.)
 beforeAll(() => {
   symbol('NN_PAIR');
 });
