@@ -33,9 +33,22 @@ export class Child {
   constructor(
     name: string,
     args: readonly string[] = [],
-    { timeout = 20_000, env = {}, execArgv = [] as string[] } = {},
+    {
+      timeout = 20_000,
+      env = {},
+      execArgv = [] as string[],
+      wrap = [] as string[],
+    }: {
+      timeout?: number;
+      env?: Record<string, string>;
+      execArgv?: string[];
+      /** A command to run Node.js under, e.g. ['ip', 'netns', 'exec', name]. */
+      wrap?: string[];
+    } = {},
   ) {
-    this.process = spawn(process.execPath, [...execArgv, join(fixturesDir, name), ...args], {
+    const node = [process.execPath, ...execArgv, join(fixturesDir, name), ...args];
+    const [command, ...rest] = [...wrap, ...node];
+    this.process = spawn(command!, rest, {
       cwd: fixturesDir,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -163,6 +163,15 @@ export function socketInternals(socket: SocketBase): SocketInternals {
 }
 
 const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
+
+/**
+ * Operations that completed at once, in a row, over all sockets. A loop of
+ * them (the library ready every time, as between sockets of one process over
+ * inproc) would never give the event loop a turn: every RUN-th one settles
+ * on the next turn instead (see `SocketBase.#now`).
+ */
+let runLength = 0;
+const RUN = 1024;
 const DONE: Promise<IteratorResult<Buffer, undefined>> = /* @__PURE__ */ Promise.resolve({
   done: true,
   value: undefined,
@@ -274,6 +283,8 @@ export abstract class SocketBase implements AsyncDisposable {
   #topics = new Map<string, number>();
   #batch: number;
   #newExchangeOnSend: boolean;
+  /** Settlements held for the event loop's next turn, in order (see `#now`). */
+  #later: (() => void)[] | undefined;
 
   /**
    * Opens a socket (`nn_socket`).
@@ -451,7 +462,7 @@ export abstract class SocketBase implements AsyncDisposable {
       // when the socket could take the message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.#checkUsable(syscall);
-      if (this.#senders.length === 0 && this.#sendNow(message, header)) return RESOLVED;
+      if (this.#senders.length === 0 && this.#sendNow(message, header)) return this.#now(undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -477,6 +488,28 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#senders.push(item);
       this.#updateWatch();
     });
+  }
+
+  /**
+   * A promise of `value` for an operation that completed at once: settled
+   * now, except every RUN-th time, and after that until the event loop's next
+   * turn for this socket (keeping their order), when it settles on that turn.
+   */
+  #now<T>(value: T): Promise<T> {
+    if (this.#later === undefined) {
+      if (++runLength < RUN) {
+        return value === undefined ? (RESOLVED as Promise<T>) : Promise.resolve(value);
+      }
+      runLength = 0;
+      const later: (() => void)[] = [];
+      this.#later = later;
+      setImmediate(() => {
+        this.#later = undefined;
+        for (const settle of later) settle();
+      });
+    }
+    const later = this.#later;
+    return new Promise<T>((resolve) => later.push(() => resolve(value)));
   }
 
   /** One attempt at the library: true when it took the message. */
@@ -541,7 +574,7 @@ export abstract class SocketBase implements AsyncDisposable {
       if (this.#terminated) throw this.#eterm(syscall);
       if (this.#receivers.length === 0) {
         const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
-        if (ready !== undefined) return Promise.resolve(shape(ready, kind));
+        if (ready !== undefined) return this.#now(shape(ready, kind));
       }
       if (this.#closed) {
         if (kind === ITERATE) return DONE;
