@@ -91,7 +91,7 @@ describe('REQ/REP broker through device()', () => {
     // The device's own traffic shows in the raw sockets' counters: 40
     // requests in at the front and out at the back, 40 replies the other way.
     // The library may count a send just after its peer already got it.
-    await waitUntil('the device counters', () => front.statistics().messagesSent >= 40);
+    await waitUntil('the device counters', () => (front.statistics().messagesSent ?? 0) >= 40);
     const f = front.statistics();
     const b = back.statistics();
     expect(f.messagesReceived).toBe(40);
