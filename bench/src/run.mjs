@@ -215,7 +215,8 @@ class Side {
   async start(addr, deadline) {
     const { m, role } = this;
     if (this.kind === 'c') {
-      this.child = new Child(cBinary, cArgs(m, role, addr));
+      const full = [...(this.wrap?.(role) ?? []), cBinary, ...cArgs(m, role, addr)];
+      this.child = new Child(full[0], full.slice(1));
     } else if (this.kind === 'fresh') {
       const script = m.impl === 'memory' ? memoryScript : peerScript;
       const node = [
@@ -254,7 +255,10 @@ class Side {
       if (done.tag !== 'DONE') await this.pool.drop(child);
       return;
     }
-    await child.stop(this.isC ? 2000 : 10_000, { signal: this.isC && this.role !== 'connect' });
+    // A wrapped C side (perf, strace) ends with its stdin: a signal would
+    // reach the wrapper, which then loses what it recorded.
+    const signal = this.isC && this.role !== 'connect' && !this.wrap;
+    await child.stop(this.isC ? 2000 : 10_000, { signal });
   }
 
   cpuLine() {
@@ -268,7 +272,7 @@ class Side {
  *      threshold?, sender? (impl of the connecting side; default impl), extra? }
  * opts: { runDir (for ipc paths), timeoutMs, serial (unique number), pool? (PeerPool;
  *         without it every Node side is a fresh process), nodeFlags(role)?, wrap(role)?
- *         (a command prefix such as perf, for fresh Node sides) }
+ *         (a command prefix such as perf, for C and fresh Node sides) }
  * Returns the measuring side's RESULT object, or { error }.
  */
 export async function measure(m, opts) {
