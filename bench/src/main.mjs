@@ -335,7 +335,7 @@ function versusTables(pattern) {
 function printTable(title, rows, note) {
   if (rows[0].length < 2) return; // nothing to compare with (a comparator is missing)
   out.push('', title, table(rows));
-  md.push('', `### ${title}`, '', markdownTable(rows));
+  md.push('', `### ${title}`, '', markdownTable(rows), '');
   if (note) say(note);
 }
 
@@ -473,6 +473,7 @@ if (thresholdCells.length > 0) {
   printTable('Copy threshold: throughput, messages/s (ours (b))', rows);
   for (const transport of THRESHOLD_TRANSPORTS) {
     const list = thresholdSummary.filter((x) => x.transport === transport);
+    if (list.length === 0) continue; // filtered out with --only
     const sizes = (pred) =>
       list.filter((x) => pred(x.copyOverExternal)).map((x) => sizeLabel(x.size));
     const copy = sizes((r) => r >= 1.1);
