@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// pnpm test:asan: builds the addon with AddressSanitizer and LeakSanitizer
+// (CMake option NANOMSG_TS_SANITIZE) into native/build/asan, then runs the
+// native, core and protocol test suites with it: NANOMSG_TS_ADDON points the
+// loader at that build, and the compiler's ASan runtime is preloaded into
+// every Node.js process (Node itself is not instrumented).
+//
+// Every process writes its reports to a folder of its own (ASAN_OPTIONS
+// log_path); afterwards they are read here:
+// - any AddressSanitizer error (use-after-free, overflow, double free...)
+//   fails the run, wherever it is;
+// - a leak fails the run when one of its allocation stacks has a frame in
+//   our addon; leaks whose stacks never pass through it (Node.js and V8
+//   themselves, which free little at exit, or nanocat and perl peers that
+//   the interop tests start and that inherit the preload) are counted and
+//   listed by module as suppressed, not failed.
+//
+// Usage: node scripts/asan.mjs [vitest arguments...]
+//   default test paths: native/test packages/*/test
+//   NANOMSG_TS_ASAN_KEEP=1 keeps the report folder.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const nativeDir = join(root, 'native');
+const buildDir = join(nativeDir, 'build', 'asan');
+const started = Date.now();
+
+function fail(message) {
+  console.error(`test:asan: ${message}`);
+  process.exit(1);
+}
+
+function step(what) {
+  console.log(`\n== test:asan: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+// ---- the ASan runtime: the one of the compiler that builds the addon ---------
+function runtime() {
+  const cxx = process.env.CXX ?? 'g++';
+  for (const [compiler, lib] of [
+    [cxx, 'libasan.so'],
+    ['g++', 'libasan.so'],
+    ['clang++', 'libclang_rt.asan-x86_64.so'],
+  ]) {
+    try {
+      const path = execFileSync(compiler, [`-print-file-name=${lib}`], { encoding: 'utf8' }).trim();
+      if (path.startsWith('/') && existsSync(path)) return { compiler, path };
+    } catch {
+      // that compiler is not installed
+    }
+  }
+  return undefined;
+}
+
+const asan = runtime();
+if (asan === undefined) {
+  fail(
+    'no AddressSanitizer runtime found: install gcc (Debian: g++, which brings libasan) ' +
+      'or clang with libclang-rt-14-dev',
+  );
+}
+console.log(`ASan runtime: ${asan.path} (${asan.compiler})`);
+
+// ---- build ------------------------------------------------------------------
+step('building the TypeScript packages');
+let r = spawnSync(process.execPath, [join(root, 'scripts', 'turbo.mjs'), 'run', 'build'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (r.status !== 0) fail('the build failed');
+
+step(`building the addon with NANOMSG_TS_SANITIZE=ON into ${buildDir}`);
+const cmakeJs = join(
+  dirname(createRequire(join(nativeDir, 'package.json')).resolve('cmake-js/package.json')),
+  'bin',
+  'cmake-js',
+);
+r = spawnSync(
+  process.execPath,
+  [
+    cmakeJs,
+    'compile',
+    '--directory',
+    nativeDir,
+    '--out',
+    buildDir,
+    '--config',
+    'RelWithDebInfo',
+    '--CDNANOMSG_TS_SANITIZE=ON',
+    `--CDCMAKE_CXX_COMPILER=${asan.compiler}`,
+    '--log-level',
+    'warn',
+  ],
+  { cwd: nativeDir, stdio: 'inherit' },
+);
+if (r.status !== 0) fail('the ASan build of the addon failed');
+const addon = findAddon(buildDir);
+if (addon === undefined) fail(`no nanomsg.node under ${buildDir}`);
+const linked = spawnSync('ldd', [addon], { encoding: 'utf8' }).stdout ?? '';
+if (!/libasan|libclang_rt\.asan/.test(linked)) fail(`${addon} is not linked with ASan:\n${linked}`);
+console.log(`addon: ${addon}`);
+
+function findAddon(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (entry === 'nanomsg.node') return path;
+    if (statSync(path).isDirectory() && entry !== 'CMakeFiles') {
+      const found = findAddon(path);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+// ---- is it the one that loads? ----------------------------------------------------
+const env = {
+  ...process.env,
+  NANOMSG_TS_ADDON: addon,
+  LD_PRELOAD: [asan.path, process.env.LD_PRELOAD].filter(Boolean).join(':'),
+};
+r = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `require(${JSON.stringify(join(nativeDir, 'index.cjs'))});` +
+      `process.stdout.write(require('fs').readFileSync('/proc/self/maps', 'utf8'))`,
+  ],
+  { env: { ...env, ASAN_OPTIONS: 'detect_leaks=0' }, encoding: 'utf8' },
+);
+if (r.status !== 0 || !r.stdout.includes(addon) || !/libasan|libclang_rt\.asan/.test(r.stdout)) {
+  fail(`a Node.js process with this environment does not load ${addon} under ASan:\n${r.stderr}`);
+}
+
+// ---- run the suites -----------------------------------------------------------
+const reports = mkdtempSync(join(tmpdir(), 'nanomsg-ts-asan-'));
+const args = process.argv.slice(2);
+const paths = args.length > 0 ? args : ['native/test', 'packages/'];
+step(`running vitest ${paths.join(' ')} with the ASan addon (reports in ${reports})`);
+const vitest = join(
+  dirname(createRequire(join(root, 'package.json')).resolve('vitest/package.json')),
+  'vitest.mjs',
+);
+// vitest ends its fork workers with SIGTERM (SIGKILL half a second later):
+// this setup file makes them exit normally instead, so that LeakSanitizer
+// checks them too. It and the config that adds it live in the build folder.
+const setupFile = join(buildDir, 'exit-on-sigterm.mjs');
+writeFileSync(setupFile, "process.once('SIGTERM', () => process.exit(0));\n");
+const configFile = join(buildDir, 'vitest.asan.config.mjs');
+writeFileSync(
+  configFile,
+  `import base from ${JSON.stringify(pathToFileURL(join(root, 'vitest.config.ts')).href)};\n` +
+    `export default { ...base, test: { ...base.test, root: ${JSON.stringify(root)}, ` +
+    `setupFiles: [${JSON.stringify(setupFile)}], typecheck: { enabled: false } } };\n`,
+);
+Object.assign(env, {
+  ASAN_OPTIONS: [
+    `log_path=${join(reports, 'asan')}`,
+    'detect_leaks=1',
+    'halt_on_error=1',
+    'abort_on_error=1',
+    // Leaks are judged here from the reports: they do not change exit codes.
+    'exitcode=0',
+    // Node.js is not built with ASan; these keep its own code paths quiet.
+    'detect_odr_violation=0',
+    'alloc_dealloc_mismatch=0',
+    'new_delete_type_mismatch=0',
+    'handle_segv=0',
+    'allow_user_segv_handler=1',
+  ].join(':'),
+  LSAN_OPTIONS: 'exitcode=0:report_objects=0:use_unaligned=1',
+});
+const testRun = spawnSync(process.execPath, [vitest, 'run', '--config', configFile, ...paths], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
+
+// ---- read the reports -------------------------------------------------------------
+step('reading the sanitizer reports');
+const files = readdirSync(reports).map((f) => join(reports, f));
+const errors = [];
+const ourLeaks = [];
+const suppressed = new Map();
+let leakBlocks = 0;
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  if (/ERROR: AddressSanitizer/.test(text)) errors.push({ file, text });
+  for (const block of text.split(/\n(?=(?:Direct|Indirect) leak of )/).slice(1)) {
+    leakBlocks++;
+    if (block.includes(addon) || /nanomsg\.node/.test(block)) {
+      ourLeaks.push({ file, block: block.split('\n').slice(0, 40).join('\n') });
+    } else {
+      const module =
+        /\((\/[^+)]+)\+0x/.exec(
+          block.split('\n').find((l) => /#\d+ .*\(\//.test(l) && !/asan/.test(l)) ?? '',
+        )?.[1] ?? 'unknown';
+      suppressed.set(module, (suppressed.get(module) ?? 0) + 1);
+    }
+  }
+}
+for (const e of errors)
+  console.log(`\n--- AddressSanitizer error (${e.file}) ---\n${e.text.slice(0, 6000)}`);
+for (const l of ourLeaks) console.log(`\n--- leak through our addon (${l.file}) ---\n${l.block}`);
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+console.log(
+  `\ntest:asan summary: vitest exit ${testRun.status}; ${files.length} report file(s); ` +
+    `${errors.length} AddressSanitizer error(s); ${ourLeaks.length} leak(s) through the addon; ` +
+    `${leakBlocks - ourLeaks.length} leak stack(s) outside it ignored` +
+    (suppressed.size > 0 ? ` (${[...suppressed].map(([m, n]) => `${m}: ${n}`).join(', ')})` : '') +
+    `; ${seconds} s in all`,
+);
+if (process.env.NANOMSG_TS_ASAN_KEEP === undefined)
+  rmSync(reports, { recursive: true, force: true });
+process.exit(testRun.status === 0 && errors.length === 0 && ourLeaks.length === 0 ? 0 : 1);
