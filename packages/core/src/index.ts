@@ -14,6 +14,7 @@ export type { OptionValue } from './options.js';
 export {
   Socket,
   SocketBase,
+  checkOperationOptions,
   type Endpoint,
   type Message,
   type OperationOptions,

@@ -182,7 +182,12 @@ const unclosed = /* @__PURE__ */ new FinalizationRegistry<NativeSocket>((native)
   native.close().catch(() => {});
 });
 
-function checkOperation(opts: OperationOptions | undefined): void {
+/**
+ * Checks the options of one operation (`timeout`, `signal`) as `send` and
+ * `recv` do: TypeError or RangeError before anything reaches the library.
+ * For protocol packages whose own operations take the same options.
+ */
+export function checkOperationOptions(opts: OperationOptions | undefined): void {
   if (opts === undefined) return;
   if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
   const { timeout, signal } = opts;
@@ -457,7 +462,7 @@ export abstract class SocketBase implements AsyncDisposable {
   ): Promise<void> {
     const signal = opts?.signal;
     try {
-      checkOperation(opts);
+      checkOperationOptions(opts);
       // Like Node.js APIs: an already-aborted signal rejects at once, even
       // when the socket could take the message.
       if (signal?.aborted) return Promise.reject(signal.reason);
@@ -568,7 +573,7 @@ export abstract class SocketBase implements AsyncDisposable {
     const syscall = receiveSyscall(kind);
     const signal = opts?.signal;
     try {
-      checkOperation(opts);
+      checkOperationOptions(opts);
       // An already-aborted signal rejects at once and takes no message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
@@ -634,7 +639,7 @@ export abstract class SocketBase implements AsyncDisposable {
     const [slab, last] = batch;
     let first: Buffer | undefined;
     if (slab !== undefined) {
-      for (let at = 0; at < slab.length; ) {
+      for (let at = 0; at < slab.length;) {
         const length = slab.readUInt32LE(at);
         const message = slab.subarray(at + 4, at + 4 + length);
         at += 4 + length;

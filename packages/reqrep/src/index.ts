@@ -1,5 +1,6 @@
 import {
   Socket,
+  checkOperationOptions,
   nanomsgError,
   type Message,
   type OperationOptions,
@@ -21,12 +22,6 @@ export type {
 export interface ReqOptions extends SocketOptions {
   /** `NN_REQ_RESEND_IVL` (ms): resend a request that got no reply within this time. */
   resendInterval?: number;
-}
-
-function checkOptions(opts: OperationOptions | undefined): void {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
-    throw new TypeError('options must be an object');
-  }
 }
 
 /**
@@ -79,18 +74,7 @@ export class Req extends Socket {
    */
   request(message: Message, opts?: OperationOptions): Promise<Buffer> {
     try {
-      checkOptions(opts);
-      if (
-        opts?.timeout !== undefined &&
-        (typeof opts.timeout !== 'number' || !(opts.timeout >= -1))
-      ) {
-        throw new RangeError(
-          `timeout must be -1 or a number of milliseconds, not ${String(opts.timeout)}`,
-        );
-      }
-      if (opts?.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
-        throw new TypeError('signal must be an AbortSignal');
-      }
+      checkOperationOptions(opts);
     } catch (error) {
       return Promise.reject(error);
     }
