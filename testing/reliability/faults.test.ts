@@ -136,8 +136,10 @@ describe('REP workers dying with requests outstanding', () => {
     const second = holder(rest)!;
     await workers[second]!.kill('SIGKILL');
     const heldByB = held(workers[second]!);
-    const survivor = names[rest.find((i) => i !== second)!]!;
+    const survivorIndex = rest.find((i) => i !== second)!;
+    const survivor = names[survivorIndex]!;
     await Promise.all(runs);
+    expect(workers[survivorIndex]!.running, `worker ${survivor} still running`).toBe(true);
     await Promise.all(clients.map((c) => c.close()));
     const by = (name: string) =>
       [...answers.values()].filter((a) => a.endsWith(` by ${name}`)).length;
@@ -155,7 +157,7 @@ describe('REP workers dying with requests outstanding', () => {
       );
     }
     for (const body of heldByB) expect(answers.get(body)).toMatch(new RegExp(` by ${survivor}$`));
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('a slow subscriber', () => {

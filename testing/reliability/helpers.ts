@@ -34,11 +34,16 @@ export class Child {
     name: string,
     args: readonly string[] = [],
     {
-      timeout = 20_000,
+      timeout = 120_000,
       env = {},
       execArgv = [] as string[],
       wrap = [] as string[],
     }: {
+      /**
+       * SIGKILL the child after this many ms: a safety net for a child that
+       * would outlive its test, longer than any test's own timeout so that a
+       * slow machine never kills a peer the test still relies on.
+       */
       timeout?: number;
       env?: Record<string, string>;
       execArgv?: string[];
