@@ -18,6 +18,8 @@
 // Usage: node scripts/asan.mjs [vitest arguments...]
 //   default test paths: native/test packages/*/test
 //   NANOMSG_TS_ASAN_KEEP=1 keeps the report folder.
+//   NANOMSG_TS_TEST_REPORT=file: vitest also writes its JSON report there, as
+//   with `pnpm test` (scripts/vitest-run.mjs); .ci/run reads the counts from it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -30,7 +32,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -182,11 +184,21 @@ Object.assign(env, {
   ].join(':'),
   LSAN_OPTIONS: 'exitcode=0:report_objects=0:use_unaligned=1',
 });
-const testRun = spawnSync(process.execPath, [vitest, 'run', '--config', configFile, ...paths], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
+const reporters = [];
+if (process.env.NANOMSG_TS_TEST_REPORT) {
+  const report = resolve(process.env.NANOMSG_TS_TEST_REPORT);
+  reporters.push('--reporter=default', '--reporter=json', `--outputFile=${report}`);
+  console.log(`vitest JSON report: ${report}`);
+}
+const testRun = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--config', configFile, ...reporters, ...paths],
+  {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  },
+);
 
 // ---- read the reports -------------------------------------------------------------
 step('reading the sanitizer reports');
