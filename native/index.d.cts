@@ -31,15 +31,22 @@ export declare class Socket {
   getStringOption(level: number, option: number): string;
   /** nn_send with NN_DONTWAIT: true when taken, false on EAGAIN. */
   send(message: string | ArrayBufferView | ArrayBuffer): boolean;
-  /** nn_recv with NN_MSG | NN_DONTWAIT: a Buffer, or undefined on EAGAIN. */
-  recv(): Buffer | undefined;
-  /** Up to `max` messages ready now, in order. */
   /**
-   * Up to `max` messages ready now, in order, as `[slab, last]`, or undefined
-   * when none is. `slab` holds the small ones, each as a 32-bit little-endian
-   * length then its bytes; `last` is a message that did not fit, alone.
+   * nn_recv with NN_MSG | NN_DONTWAIT: a Buffer, or undefined on EAGAIN.
+   * `retry` (default true): on EAGAIN, try again while NN_RCVFD still signals (a protocol
+   * such as SUB may drop what it dequeued and report EAGAIN with more waiting).
    */
-  recvMany(max: number): [slab: Buffer | undefined, last: Buffer | undefined] | undefined;
+  recv(retry?: boolean): Buffer | undefined;
+  /**
+   * Up to `max` messages ready now, in order: undefined when none is, the
+   * Buffer when one is, else `[slab, last]`. `slab` holds the small ones,
+   * each as a 32-bit little-endian length then its bytes; `last` is a
+   * message that did not fit, alone. `retry` as for `recv`.
+   */
+  recvMany(
+    max: number,
+    retry?: boolean,
+  ): Buffer | [slab: Buffer | undefined, last: Buffer | undefined] | undefined;
   /** nn_sendmsg with NN_DONTWAIT and the SP header as control data: true when taken, false on EAGAIN. */
   sendMsg(
     body: string | ArrayBufferView | ArrayBuffer,
@@ -51,8 +58,13 @@ export declare class Socket {
   recvMsgMany(max: number): RawMessage[];
   /** nn_poll with timeout 0: which of `events` (1 in, 2 out) are ready now. Never waits. */
   poll(events: ReadyEvents): ReadyEvents;
-  /** Watch NN_RCVFD (1) and/or NN_SNDFD (2) on this thread's loop; 0 stops. After terminate() it only stops. */
-  watch(events: ReadyEvents): void;
+  /**
+   * Watch NN_RCVFD (1) and/or NN_SNDFD (2) on this thread's loop; 0 stops.
+   * A running watcher whose bit is in `keep` but not in `events` goes on
+   * running without keeping the loop or the socket alive. After terminate()
+   * it only stops.
+   */
+  watch(events: ReadyEvents, keep?: ReadyEvents): void;
   /** nn_get_statistic. */
   statistic(stat: number): number;
   /** Stops the watchers and this socket's devices, then nn_close on the thread pool. */

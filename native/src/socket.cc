@@ -395,10 +395,12 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   return Napi::Value();
 }
 
-Napi::Value Socket::RecvOne(Napi::Env env) {
+Napi::Value Socket::RecvOne(Napi::Env env, bool retry) {
   // A protocol may drop what it dequeued (a SUB's filter, a stale reply or
-  // survey answer) and report EAGAIN although more messages wait: try again
-  // while the library still signals one, a bounded number of times.
+  // survey answer) and report EAGAIN although more messages wait: with
+  // `retry`, try again while the library still signals one, a bounded number
+  // of times. A caller about to watch NN_RCVFD passes false: the watcher
+  // fires at once if the descriptor still signals, saving the poll(2) here.
   for (int attempt = 0;; attempt++) {
     void* msg = nullptr;
     int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
@@ -408,7 +410,7 @@ Napi::Value Socket::RecvOne(Napi::Env env) {
       ThrowNnError(env, err, "nn_recv");
       return Napi::Value();
     }
-    if (attempt >= 1024 || !StillReadable()) return env.Undefined();
+    if (!retry || attempt >= 1024 || !StillReadable()) return env.Undefined();
   }
 }
 
@@ -434,24 +436,27 @@ Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {
                                  reinterpret_cast<void*>(static_cast<uintptr_t>(len)));
 }
 
+// recv(retry = true): one message as a Buffer, or undefined on EAGAIN (see
+// RecvOne for `retry`).
 Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
-  return RecvOne(env);
+  return RecvOne(env, info[0].IsUndefined() || info[0].ToBoolean());
 }
 
-// recvMany(max): up to `max` messages that are ready now, in order, as
-// [slab, last] or `undefined` when none is. Small messages (up to the copy
-// threshold, while they fit kSlabBytes) are copied into one Buffer, the slab,
-// each as a 32-bit little-endian length then its bytes, so a batch costs one
-// JavaScript object rather than one per message; the caller cuts views. A
-// message that does not fit ends the batch and comes alone as `last` (copied
-// or handed over as an external Buffer, see BodyBuffer). Either may be
-// undefined.
+// recvMany(max, retry = true): up to `max` messages that are ready now, in order;
+// `undefined` when none is (see RecvOne for `retry`); a Buffer when exactly
+// one is; otherwise [slab, last]. Small messages (up to the copy threshold,
+// while they fit kSlabBytes) are copied into one Buffer, the slab, each as a
+// 32-bit little-endian length then its bytes, so a batch costs one JavaScript
+// object rather than one per message; the caller cuts views. A message that
+// does not fit ends the batch and comes alone as `last` (copied or handed
+// over as an external Buffer, see BodyBuffer). Either may be undefined.
 Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int max;
   if (!GetBatchMax(info, &max)) return Napi::Value();
+  const bool retry = info[1].IsUndefined() || info[1].ToBoolean();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   constexpr size_t kSlabBytes = 32 * 1024;
   const size_t small = std::min(addon_->CopyThreshold(), kSlabBytes - 4);
@@ -472,7 +477,7 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
         ThrowNnError(env, err, "nn_recv");
         return Napi::Value();
       }
-      if (++attempts < 1024 && StillReadable()) continue;
+      if (retry && ++attempts < 1024 && StillReadable()) continue;
       return env.Undefined();
     }
     i++;
@@ -486,6 +491,9 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
     last_len = len;
     break;
   }
+  // One message alone comes as its Buffer: no array, no slab to cut.
+  if (taken.empty()) return BodyBuffer(env, last, last_len);
+  if (taken.size() == 1 && last == nullptr) return BodyBuffer(env, taken[0].first, taken[0].second);
   Napi::Array out = Napi::Array::New(env, 2);
   if (!taken.empty()) {
     Napi::Buffer<uint8_t> slab = Napi::Buffer<uint8_t>::New(env, total);
@@ -687,13 +695,19 @@ void Socket::StopPolls() {
   watching_ = 0;
 }
 
-// watch(events): watch NN_RCVFD (events & 1) and/or NN_SNDFD (events & 2) on
-// this environment's loop; 0 stops. While anything is watched the socket and
-// its callback stay alive and keep the loop running.
+// watch(events, keep): watch NN_RCVFD (events & 1) and/or NN_SNDFD (events &
+// 2) on this environment's loop. While anything in `events` is watched the
+// socket and its callback stay alive and keep the loop running. A watcher
+// whose bit is in `keep` but not in `events` goes on running if it runs,
+// without keeping the loop or the socket alive: the caller expects to wait
+// again soon, and stopping and restarting costs two epoll_ctl calls (it
+// stops it for good on its next wake-up if nobody waits by then). Others stop.
 Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int events;
   if (!GetInt(info, 0, &events)) return Napi::Value();
+  int keep = 0;
+  if (info.Length() > 1 && !GetInt(info, 1, &keep)) return Napi::Value();
   if (global::Terminated()) {
     // Nothing is watched any more; the onReady(kTerminated) call that this
     // environment gets (at once, or soon from its loop) fails what waits.
@@ -703,25 +717,31 @@ Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
   }
   if (!CheckOpen(env, "nn_getsockopt")) return Napi::Value();
   int was = watching_;
-  if (events & kReadable) {
-    if (!StartPoll(env, &recv_poll_, NN_RCVFD, kReadable)) return Napi::Value();
-  } else {
+  if (!SetPoll(env, &recv_poll_, NN_RCVFD, kReadable, events, keep)) return Napi::Value();
+  if (!SetPoll(env, &send_poll_, NN_SNDFD, kWritable, events, keep)) {
     PausePoll(&recv_poll_);
-  }
-  if (events & kWritable) {
-    if (!StartPoll(env, &send_poll_, NN_SNDFD, kWritable)) {
-      PausePoll(&recv_poll_);
-      if (was != 0) on_ready_.Unref();
-      watching_ = 0;
-      return Napi::Value();
-    }
-  } else {
-    PausePoll(&send_poll_);
+    if (was != 0) on_ready_.Unref();
+    watching_ = 0;
+    return Napi::Value();
   }
   watching_ = events & (kReadable | kWritable);
   if (was == 0 && watching_ != 0) on_ready_.Ref();
   if (was != 0 && watching_ == 0) on_ready_.Unref();
   return env.Undefined();
+}
+
+// One watcher's part of Watch: started and counted by the loop, left running
+// but not counted (kept), or stopped.
+bool Socket::SetPoll(Napi::Env env, Poll** slot, int option, int event, int events, int keep) {
+  if (events & event) {
+    if (!StartPoll(env, slot, option, event)) return false;
+    uv_ref(reinterpret_cast<uv_handle_t*>(&(*slot)->handle));
+  } else if ((keep & event) && *slot != nullptr && (*slot)->active) {
+    uv_unref(reinterpret_cast<uv_handle_t*>(&(*slot)->handle));
+  } else {
+    PausePoll(slot);
+  }
+  return true;
 }
 
 void Socket::OnPoll(uv_poll_t* handle, int status, int) {
@@ -732,10 +752,19 @@ void Socket::OnPoll(uv_poll_t* handle, int status, int) {
   // A poll error (the descriptor went away) is reported as readiness: the
   // next library call then reports the real error.
   (void)status;
+  // A kept watcher (see Watch) does not hold the socket: if its objects were
+  // collected and the finalizer has not run yet, there is nobody to tell.
+  Napi::Object receiver = self->Value();
+  Napi::Function callback = self->on_ready_.Value();
+  if (receiver.IsEmpty() || callback.IsEmpty()) {
+    self->PausePoll(&self->recv_poll_);
+    self->PausePoll(&self->send_poll_);
+    return;
+  }
   napi_value argv[1] = {Napi::Number::New(env, p->event)};
   napi_value result;
-  napi_status st = napi_make_callback(env, self->async_context_, self->Value(),
-                                      self->on_ready_.Value(), 1, argv, &result);
+  napi_status st =
+      napi_make_callback(env, self->async_context_, receiver, callback, 1, argv, &result);
   if (st == napi_pending_exception) {
     napi_value error;
     napi_get_and_clear_last_exception(env, &error);

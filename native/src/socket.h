@@ -68,7 +68,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value EndpointCall(const Napi::CallbackInfo& info, bool bind);
   // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
   // or an empty handle with a pending exception.
-  Napi::Value RecvOne(Napi::Env env);
+  Napi::Value RecvOne(Napi::Env env, bool retry);
   // True when NN_RCVFD still signals a queued message (checked without waiting).
   bool StillReadable();
   // The same with nn_recvmsg: { body, header }, `undefined` on EAGAIN, or empty.
@@ -80,6 +80,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool StartPoll(Napi::Env env, Poll** slot, int option, int event);
   void StopPoll(Poll** slot);
   void PausePoll(Poll** slot);
+  bool SetPoll(Napi::Env env, Poll** slot, int option, int event, int events, int keep);
   void StopPolls();
   static void OnPoll(uv_poll_t* handle, int status, int events);
 

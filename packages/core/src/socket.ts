@@ -278,6 +278,11 @@ export abstract class SocketBase implements AsyncDisposable {
   #closed = false;
   #closing: Promise<void> | undefined;
   #watching = 0;
+  /** True while the readable watcher runs for nobody, kept for the next wait (see `#updateWatch`). */
+  #kept = false;
+  /** `receiveTimeout` and `sendTimeout` as last read; undefined until read or after any option is set. */
+  #rcvTimeout: number | undefined;
+  #sndTimeout: number | undefined;
   #terminated = false;
   #inbox = new Queue<Received>();
   #receivers = new Queue<Receiver>();
@@ -473,7 +478,7 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     let timeout: number;
     try {
-      timeout = opts?.timeout ?? (this.#getOption(sndTimeo()) as number);
+      timeout = opts?.timeout ?? (this.#sndTimeout ??= this.#getOption(sndTimeo()) as number);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -578,7 +583,7 @@ export abstract class SocketBase implements AsyncDisposable {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
       if (this.#receivers.length === 0) {
-        const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take());
+        const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take(false));
         if (ready !== undefined) return this.#now(shape(ready, kind));
       }
       if (this.#closed) {
@@ -590,11 +595,17 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     let timeout: number;
     try {
-      timeout = opts?.timeout ?? (this.#getOption(rcvTimeo()) as number);
+      timeout = opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number);
+      if (timeout === 0) {
+        // Not waiting at all: look once more the way tryRecv does (past
+        // messages the protocol dropped), as no watcher will.
+        const late = this.#receivers.length === 0 ? this.#take(true) : undefined;
+        if (late !== undefined) return this.#now(shape(late, kind));
+        throw nnError('ETIMEDOUT', syscall);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', syscall));
     return new Promise((resolve, reject) => {
       const waiter: Receiver = {
         resolve,
@@ -619,20 +630,25 @@ export abstract class SocketBase implements AsyncDisposable {
     if (this.#closed) throw this.#badf('nn_recv');
     // Callers already waiting come first.
     if (this.#receivers.length > 0) return undefined;
-    const taken = this.#take();
+    const taken = this.#take(true);
     return taken === undefined ? undefined : (shape(taken, BODY) as Buffer);
   }
 
-  /** Takes what the library has ready: the first message, the rest into the inbox. */
-  #take(): Received | undefined {
-    if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv();
+  /**
+   * Takes what the library has ready: the first message, the rest into the
+   * inbox. `retry`: look past messages the protocol dropped (a SUB's filter)
+   * while NN_RCVFD still signals; a caller that watches NN_RCVFD next passes
+   * false, as the watcher then fires at once.
+   */
+  #take(retry: boolean): Received | undefined {
+    if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv(retry);
     if (this.raw) {
       const batch = this.#native.recvMsgMany(this.#batch);
       for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
       return batch[0];
     }
-    const batch = this.#native.recvMany(this.#batch);
-    if (batch === undefined) return undefined;
+    const batch = this.#native.recvMany(this.#batch, retry);
+    if (batch === undefined || !Array.isArray(batch)) return batch;
     // Small messages come in one slab Buffer, each as a 32-bit little-endian
     // length then its bytes: cut views out of it (no copy). A message kept by
     // the application keeps its slab (at most 32 KiB) alive.
@@ -660,7 +676,7 @@ export abstract class SocketBase implements AsyncDisposable {
       if (message === undefined) {
         if (budget <= 0) return;
         try {
-          message = this.#take();
+          message = this.#take(false);
         } catch (error) {
           const waiter = this.#receivers.shift()!;
           this.#settle(waiter);
@@ -735,10 +751,12 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#onTerminated();
       return;
     }
+    // A kept readable watcher that fired for nobody stops now.
+    const forNobody = (events & READABLE) !== 0 && (this.#watching & READABLE) === 0;
     if (events & READABLE) this.#deliver();
     if (events & WRITABLE) this.#flush();
     this.#wakePollers(events);
-    this.#updateWatch();
+    this.#updateWatch(forNobody);
   }
 
   #wakePollers(events: number): void {
@@ -748,15 +766,24 @@ export abstract class SocketBase implements AsyncDisposable {
     }
   }
 
-  #updateWatch(): void {
+  /**
+   * Starts or stops the native watchers to match who waits. When the last
+   * receiver goes, the readable watcher is kept running (without keeping the
+   * process alive), since most callers wait again soon: stopping and
+   * restarting it costs two epoll_ctl calls per wait. It stops for good when
+   * it fires with nobody waiting (`stopKept`).
+   */
+  #updateWatch(stopKept = false): void {
     if (this.#closed || this.#terminated) return;
     let want =
       (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
     for (const poller of this.#pollers) want |= poller.events;
-    if (want !== this.#watching) {
-      this.#native.watch(want);
-      this.#watching = want;
-    }
+    if (want === this.#watching && !(stopKept && this.#kept)) return;
+    const running = (this.#watching & READABLE) !== 0 || this.#kept;
+    const keep = stopKept ? 0 : READABLE;
+    this.#native.watch(want, keep);
+    this.#watching = want;
+    this.#kept = (want & READABLE) === 0 && keep !== 0 && running;
   }
 
   /** Throws unless the socket may still be used. */
@@ -878,6 +905,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   #setOption(spec: OptionSpec, value: unknown): void {
+    this.#rcvTimeout = this.#sndTimeout = undefined;
     const encoded = encodeOption(spec, value);
     const { info, level } = spec;
     if (typeof encoded === 'number') {
