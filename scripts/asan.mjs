@@ -9,11 +9,10 @@
 // log_path); afterwards they are read here:
 // - any AddressSanitizer error (use-after-free, overflow, double free...)
 //   fails the run, wherever it is;
-// - a leak fails the run when one of its allocation stacks has a frame in
-//   our addon; leaks whose stacks never pass through it (Node.js and V8
-//   themselves, which free little at exit, or nanocat and perl peers that
-//   the interop tests start and that inherit the preload) are counted and
-//   listed by module as suppressed, not failed.
+// - a leak fails the run when the addon allocated it (see allocatedBy);
+//   leaks allocated elsewhere (Node.js and V8 themselves, which free little
+//   at exit, or nanocat and perl peers that the interop tests start and that
+//   inherit the preload) are counted and listed by module, not failed.
 //
 // Usage: node scripts/asan.mjs [vitest arguments...]
 //   default test paths: native/test packages/*/test
@@ -160,6 +159,34 @@ const vitest = join(
 // checks them too. It and the config that adds it live in the build folder.
 const setupFile = join(buildDir, 'exit-on-sigterm.mjs');
 writeFileSync(setupFile, "process.once('SIGTERM', () => process.exit(0));\n");
+// LeakSanitizer's check at a worker's exit takes longer than that half
+// second (about 1 s for a bare Node.js process, more under load), and the
+// SIGKILL cut it off: no worker's leaks were ever reported. This module,
+// loaded into vitest's main process only (node --import; the workers do not
+// inherit it), makes a SIGKILL of a vitest fork worker wait until the worker
+// exits by itself, for up to 2 minutes.
+const waitFile = join(buildDir, 'wait-for-worker-exit.mjs');
+writeFileSync(
+  waitFile,
+  `import { ChildProcess } from 'node:child_process';\n(${waitForWorkerExit})(ChildProcess);\n`,
+);
+function waitForWorkerExit(ChildProcess) {
+  const kill = ChildProcess.prototype.kill;
+  ChildProcess.prototype.kill = function (signal) {
+    const worker = this.spawnargs.some((a) => /[\\/]workers[\\/]forks\.js$/.test(a));
+    if (signal !== 'SIGKILL' || !worker || this.exitCode !== null || this.signalCode !== null) {
+      return kill.call(this, signal);
+    }
+    const timer = setTimeout(() => {
+      process.stderr.write(
+        `test:asan: vitest worker ${this.pid} still running 120 s after SIGTERM\n`,
+      );
+      kill.call(this, 'SIGKILL');
+    }, 120_000);
+    this.once('exit', () => clearTimeout(timer));
+    return true;
+  };
+}
 const configFile = join(buildDir, 'vitest.asan.config.mjs');
 writeFileSync(
   configFile,
@@ -171,6 +198,10 @@ Object.assign(env, {
   ASAN_OPTIONS: [
     `log_path=${join(reports, 'asan')}`,
     'detect_leaks=1',
+    // Frames stay (module+offset), which is what the reports are judged by
+    // below (a symbolised frame of the addon names its source file, not the
+    // module); the frames printed are symbolised with addr2line.
+    'symbolize=0',
     'halt_on_error=1',
     'abort_on_error=1',
     // Leaks are judged here from the reports: they do not change exit codes.
@@ -192,7 +223,16 @@ if (process.env.NANOMSG_TS_TEST_REPORT) {
 }
 const testRun = spawnSync(
   process.execPath,
-  [vitest, 'run', '--config', configFile, ...reporters, ...paths],
+  [
+    '--import',
+    pathToFileURL(waitFile).href,
+    vitest,
+    'run',
+    '--config',
+    configFile,
+    ...reporters,
+    ...paths,
+  ],
   {
     cwd: root,
     env,
@@ -203,6 +243,27 @@ const testRun = spawnSync(
 // ---- read the reports -------------------------------------------------------------
 step('reading the sanitizer reports');
 const files = readdirSync(reports).map((f) => join(reports, f));
+// A leak is the addon's when its allocation was made by the addon: going
+// down its stack from the allocation, past the allocator (the ASan runtime,
+// libstdc++, libc), a frame of the addon comes before any frame of another
+// module, libnanomsg's excepted (the addon calls it, and without frame
+// pointers its frames often end the stack). Leaks allocated by Node.js and V8
+// are theirs even when the addon is further down the stack: V8 allocates
+// while running a callback that the addon called, and keeps those blocks
+// through pointers in its own heap, which LeakSanitizer does not scan.
+const runtimeModule = /\/lib(asan|clang_rt\.asan[^/]*|stdc\+\+|c|gcc_s|m)\.so[^/]*$/;
+function allocatedBy(block) {
+  const modules = block
+    .split('\n')
+    .filter((l) => /^\s*#\d+ /.test(l))
+    .map((l) => /\((\/[^+)]+)\+0x[0-9a-f]+\)/.exec(l)?.[1] ?? '<unknown module>')
+    .filter((m) => !runtimeModule.test(m));
+  for (const m of modules) {
+    if (m === addon || m.endsWith('/nanomsg.node')) return 'addon';
+    if (!/\/libnanomsg\.so[^/]*$/.test(m)) return modules[0];
+  }
+  return modules[0] ?? 'unknown';
+}
 const errors = [];
 const ourLeaks = [];
 const suppressed = new Map();
@@ -212,25 +273,67 @@ for (const file of files) {
   if (/ERROR: AddressSanitizer/.test(text)) errors.push({ file, text });
   for (const block of text.split(/\n(?=(?:Direct|Indirect) leak of )/).slice(1)) {
     leakBlocks++;
-    if (block.includes(addon) || /nanomsg\.node/.test(block)) {
-      ourLeaks.push({ file, block: block.split('\n').slice(0, 40).join('\n') });
+    const by = allocatedBy(block);
+    if (by === 'addon') {
+      ourLeaks.push({ file, block: block.split('\n').slice(0, 16).join('\n') });
     } else {
-      const module =
-        /\((\/[^+)]+)\+0x/.exec(
-          block.split('\n').find((l) => /#\d+ .*\(\//.test(l) && !/asan/.test(l)) ?? '',
-        )?.[1] ?? 'unknown';
-      suppressed.set(module, (suppressed.get(module) ?? 0) + 1);
+      suppressed.set(by, (suppressed.get(by) ?? 0) + 1);
     }
   }
 }
-for (const e of errors)
-  console.log(`\n--- AddressSanitizer error (${e.file}) ---\n${e.text.slice(0, 6000)}`);
-for (const l of ourLeaks) console.log(`\n--- leak through our addon (${l.file}) ---\n${l.block}`);
+for (const e of errors.slice(0, 5)) {
+  console.log(`\n--- AddressSanitizer error (${e.file}) ---\n${symbolize(e.text.slice(0, 8000))}`);
+}
+for (const l of ourLeaks.slice(0, 20)) {
+  console.log(`\n--- leak allocated by the addon (${l.file}) ---\n${symbolize(l.block)}`);
+}
+if (errors.length > 5 || ourLeaks.length > 20) {
+  console.log(
+    `\n(only the first 5 errors and 20 leaks are printed; NANOMSG_TS_ASAN_KEEP=1 keeps them all)`,
+  );
+}
+// The reports are not symbolised (symbolize=0): the frames printed here get
+// their function (and, where there is debug information, source line) from
+// addr2line (binutils), one run per module.
+function symbolize(text) {
+  const frame = /^(\s*#\d+ .*\((\/[^+)]+)\+(0x[0-9a-f]+)\).*)$/gm;
+  const wanted = new Map();
+  for (const [, , module, offset] of text.matchAll(frame)) {
+    if (!wanted.has(module)) wanted.set(module, new Set());
+    wanted.get(module).add(offset);
+  }
+  const known = new Map();
+  for (const [module, offsets] of wanted) {
+    let out = '';
+    try {
+      out = execFileSync('addr2line', ['-a', '-f', '-C', '-i', '-p', '-e', module, ...offsets], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+    } catch {
+      continue;
+    }
+    let key;
+    for (const line of out.split('\n')) {
+      const start = /^(0x[0-9a-f]+): (.*)$/.exec(line);
+      if (start) {
+        key = `${module}+0x${BigInt(start[1]).toString(16)}`;
+        if (!start[2].startsWith('??')) known.set(key, start[2]);
+      } else if (key && known.has(key) && line.trim()) {
+        known.set(key, `${known.get(key)}\n        ${line.trim()}`);
+      }
+    }
+  }
+  return text.replace(frame, (line, _, module, offset) => {
+    const where = known.get(`${module}+0x${BigInt(offset).toString(16)}`);
+    return where ? `${line}\n        ${where}` : line;
+  });
+}
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 console.log(
   `\ntest:asan summary: vitest exit ${testRun.status}; ${files.length} report file(s); ` +
-    `${errors.length} AddressSanitizer error(s); ${ourLeaks.length} leak(s) through the addon; ` +
-    `${leakBlocks - ourLeaks.length} leak stack(s) outside it ignored` +
+    `${errors.length} AddressSanitizer error(s); ${ourLeaks.length} leak(s) allocated by the addon; ` +
+    `${leakBlocks - ourLeaks.length} leak stack(s) allocated elsewhere ignored` +
     (suppressed.size > 0 ? ` (${[...suppressed].map(([m, n]) => `${m}: ${n}`).join(', ')})` : '') +
     `; ${seconds} s in all`,
 );
