@@ -393,6 +393,41 @@ describe('native Socket.watch()', () => {
   });
 });
 
+describe('native Socket.watch(events, keep)', () => {
+  it('a running watcher in `keep` goes on firing without being asked; keep 0 stops it; keep never starts one', async () => {
+    const events: number[] = [];
+    const where = inproc();
+    const a = socket('NN_PAIR', { onReady: (e) => events.push(e) });
+    a.bind(where);
+    const b = socket();
+    b.connect(where);
+    // Not running: keep does not start it.
+    a.watch(0, READABLE);
+    b.send('1');
+    await sleep(30);
+    expect(events).toEqual([]);
+    expect(a.recv()?.toString()).toBe('1');
+    // Running, then kept: it still fires.
+    a.watch(READABLE);
+    b.send('2');
+    await until(() => events.length > 0, 'onReady(1)');
+    a.watch(0, READABLE);
+    expect(a.recv()?.toString()).toBe('2');
+    events.length = 0;
+    b.send('3');
+    await until(() => events.length > 0, 'onReady(1) from the kept watcher');
+    expect(events[0]).toBe(READABLE);
+    // Stopped for good.
+    a.watch(0, 0);
+    expect(a.recv()?.toString()).toBe('3');
+    events.length = 0;
+    b.send('4');
+    await sleep(30);
+    expect(events).toEqual([]);
+    expect(() => a.watch(0, '1' as unknown as number)).toThrow(TypeError);
+  });
+});
+
 describe('native Socket.statistic()', () => {
   it('counts messages and bytes sent', async () => {
     const [a, b] = pair();

@@ -278,8 +278,8 @@ export abstract class SocketBase implements AsyncDisposable {
   #closed = false;
   #closing: Promise<void> | undefined;
   #watching = 0;
-  /** True while the readable watcher runs for nobody, kept for the next wait (see `#updateWatch`). */
-  #kept = false;
+  /** Watchers (READABLE, WRITABLE bits) running for nobody, kept for the next wait (see `#updateWatch`). */
+  #kept = 0;
   /** `receiveTimeout` and `sendTimeout` as last read; undefined until read or after any option is set. */
   #rcvTimeout: number | undefined;
   #sndTimeout: number | undefined;
@@ -751,8 +751,8 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#onTerminated();
       return;
     }
-    // A kept readable watcher that fired for nobody stops now.
-    const forNobody = (events & READABLE) !== 0 && (this.#watching & READABLE) === 0;
+    // A kept watcher that fired for nobody stops now.
+    const forNobody = events & ~this.#watching & (READABLE | WRITABLE);
     if (events & READABLE) this.#deliver();
     if (events & WRITABLE) this.#flush();
     this.#wakePollers(events);
@@ -768,22 +768,23 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /**
    * Starts or stops the native watchers to match who waits. When the last
-   * receiver goes, the readable watcher is kept running (without keeping the
-   * process alive), since most callers wait again soon: stopping and
-   * restarting it costs two epoll_ctl calls per wait. It stops for good when
-   * it fires with nobody waiting (`stopKept`).
+   * waiter of a kind goes, its watcher is kept running (without keeping the
+   * process alive), since most callers wait again soon (a receive loop, a
+   * sender held back by a full pipe): stopping and restarting it costs two
+   * epoll_ctl calls per wait. A kept watcher stops for good when it fires
+   * with nobody waiting (its bit in `stop`).
    */
-  #updateWatch(stopKept = false): void {
+  #updateWatch(stop = 0): void {
     if (this.#closed || this.#terminated) return;
     let want =
       (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
     for (const poller of this.#pollers) want |= poller.events;
-    if (want === this.#watching && !(stopKept && this.#kept)) return;
-    const running = (this.#watching & READABLE) !== 0 || this.#kept;
-    const keep = stopKept ? 0 : READABLE;
+    if (want === this.#watching && (stop & this.#kept) === 0) return;
+    const running = this.#watching | this.#kept;
+    const keep = (READABLE | WRITABLE) & ~stop;
     this.#native.watch(want, keep);
     this.#watching = want;
-    this.#kept = (want & READABLE) === 0 && keep !== 0 && running;
+    this.#kept = running & ~want & keep;
   }
 
   /** Throws unless the socket may still be used. */

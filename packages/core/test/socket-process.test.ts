@@ -8,7 +8,7 @@ import { runDir, runFixture, sleep, transports, useSockets } from './helpers.js'
 const open = useSockets();
 
 describe.each(transports)('process exit with sockets open over %s', (transport) => {
-  it('idle sockets (bound, connected, after a finished recv) do not keep the process alive: exits 0 by itself', async () => {
+  it('idle sockets (bound, connected, after a finished recv, after a recv and a send that waited, whose watchers may be kept) do not keep the process alive: exits 0 by itself', async () => {
     const result = await runFixture('exit-idle.mjs', [transport, runDir], { timeout: 5000 }).done;
     expect(result.timedOut, 'the process had to be killed').toBe(false);
     expect(result.stderr).toBe('');
