@@ -38,15 +38,19 @@ export declare class Socket {
    */
   recv(retry?: boolean): Buffer | undefined;
   /**
-   * Up to `max` messages ready now, in order: undefined when none is, the
-   * Buffer when one is, else `[slab, last]`. `slab` holds the small ones,
-   * each as a 32-bit little-endian length then its bytes; `last` is a
-   * message that did not fit, alone. `retry` as for `recv`.
+   * Up to `max` messages ready now, in order. Small messages (up to the copy
+   * threshold and 2 KiB) are copied into `pool` from `offset` on, each as a 32-bit little-endian
+   * length then its bytes, while they fit. Returns undefined when none is
+   * ready, the end offset of what was written, a Buffer for a message that
+   * does not go into the pool when it comes first, or `[end, Buffer]` when
+   * it comes after pooled ones. `retry` as for `recv`.
    */
-  recvMany(
+  recvInto(
+    pool: Buffer,
+    offset: number,
     max: number,
     retry?: boolean,
-  ): Buffer | [slab: Buffer | undefined, last: Buffer | undefined] | undefined;
+  ): number | Buffer | [end: number, alone: Buffer] | undefined;
   /** nn_sendmsg with NN_DONTWAIT and the SP header as control data: true when taken, false on EAGAIN. */
   sendMsg(
     body: string | ArrayBufferView | ArrayBuffer,

@@ -19,10 +19,12 @@ const { values: args } = parseArgs({
 });
 const [pattern, transport, sizeText] = args.cell.split('/');
 const size = Number(sizeText);
-const count = Number(args.count ?? (pattern === 'thr' ? (size >= 65536 ? 20_000 : 200_000) : 10_000));
+const count = Number(
+  args.count ?? (pattern === 'thr' ? (size >= 65536 ? 20_000 : 200_000) : 10_000),
+);
 const run = makeRunDir();
 const runDir = run.dir;
-process.on("exit", run.remove);
+process.on('exit', run.remove);
 const builds = { A: args.a, B: args.b };
 const got = { A: [], B: [] };
 let serial = 0;
@@ -48,5 +50,7 @@ for (const k of ['A', 'B']) {
   const v = median(xs.map((x) => (pattern === 'thr' ? x.msgsPerSec : x.rttUs)));
   const cpu = median(xs.map((x) => x.cpuUsPerMsg));
   const scpu = xs[0].senderCpuUsPerMsg ? median(xs.map((x) => x.senderCpuUsPerMsg)) : undefined;
-  console.log(`${k} ${builds[k] ?? 'this checkout'}: median ${pattern === 'thr' ? fmt(v) + ' msg/s' : v.toFixed(1) + ' us'}, cpu ${cpu.toFixed(2)}${scpu ? ' / sender ' + scpu.toFixed(2) : ''}`);
+  console.log(
+    `${k} ${builds[k] ?? 'this checkout'}: median ${pattern === 'thr' ? fmt(v) + ' msg/s' : v.toFixed(1) + ' us'}, cpu ${cpu.toFixed(2)}${scpu ? ' / sender ' + scpu.toFixed(2) : ''}`,
+  );
 }

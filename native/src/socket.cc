@@ -120,7 +120,7 @@ bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out) {
   return true;
 }
 
-// The `max` argument of recvMany / recvMsgMany: an integer of at least 1.
+// The `max` argument of recvInto / recvMsgMany: an integer of at least 1.
 bool GetBatchMax(const Napi::CallbackInfo& info, int* max) {
   if (!GetInt(info, 0, max)) return false;
   if (*max >= 1) return true;
@@ -150,7 +150,7 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::GetStringOption>("getStringOption"),
                          InstanceMethod<&Socket::Send>("send"),
                          InstanceMethod<&Socket::Recv>("recv"),
-                         InstanceMethod<&Socket::RecvMany>("recvMany"),
+                         InstanceMethod<&Socket::RecvInto>("recvInto"),
                          InstanceMethod<&Socket::SendMsg>("sendMsg"),
                          InstanceMethod<&Socket::RecvMsg>("recvMsg"),
                          InstanceMethod<&Socket::RecvMsgMany>("recvMsgMany"),
@@ -444,24 +444,41 @@ Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
   return RecvOne(env, info[0].IsUndefined() || info[0].ToBoolean());
 }
 
-// recvMany(max, retry = true): up to `max` messages that are ready now, in order;
-// `undefined` when none is (see RecvOne for `retry`); a Buffer when exactly
-// one is; otherwise [slab, last]. Small messages (up to the copy threshold,
-// while they fit kSlabBytes) are copied into one Buffer, the slab, each as a
-// 32-bit little-endian length then its bytes, so a batch costs one JavaScript
-// object rather than one per message; the caller cuts views. A message that
-// does not fit ends the batch and comes alone as `last` (copied or handed
-// over as an external Buffer, see BodyBuffer). Either may be undefined.
-Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
+// recvInto(pool, offset, max, retry = true): up to `max` messages that are
+// ready now, in order. Small messages (up to the copy threshold and kPoolMessageMax) are copied
+// into `pool`, a Buffer the caller owns, from `offset` on, each as a 32-bit little-endian length
+// then its bytes, while they fit: no JavaScript object per message or per batch. Returns undefined
+// when no message is ready; the end offset of what was written; a Buffer for a message that does
+// not go into the pool when it comes first (it ends the batch); or [end, Buffer] when it comes
+// after pooled ones. The caller cuts views out of the pool and never passes an offset below what it
+// handed out.
+Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!info[0].IsBuffer()) {
+    ThrowTypeError(env, "pool must be a Buffer");
+    return Napi::Value();
+  }
+  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
+  uint8_t* base = pool.Data();
+  const size_t capacity = pool.Length();
+  int offset_arg;
+  if (!GetInt(info, 1, &offset_arg)) return Napi::Value();
+  if (offset_arg < 0 || static_cast<size_t>(offset_arg) > capacity) {
+    ThrowRangeError(env, "offset must be within the pool");
+    return Napi::Value();
+  }
   int max;
-  if (!GetBatchMax(info, &max)) return Napi::Value();
-  const bool retry = info[1].IsUndefined() || info[1].ToBoolean();
+  if (!GetInt(info, 2, &max)) return Napi::Value();
+  if (max < 1) {
+    ThrowRangeError(env, "max must be at least 1");
+    return Napi::Value();
+  }
+  const bool retry = info[3].IsUndefined() || info[3].ToBoolean();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
-  constexpr size_t kSlabBytes = 32 * 1024;
-  const size_t small = std::min(addon_->CopyThreshold(), kSlabBytes - 4);
-  std::vector<std::pair<void*, size_t>> taken;
-  size_t total = 0;
+  constexpr size_t kPoolMessageMax = 2048;
+  const size_t small = std::min(addon_->CopyThreshold(), kPoolMessageMax);
+  const size_t start = static_cast<size_t>(offset_arg);
+  size_t at = start;
   void* last = nullptr;
   size_t last_len = 0;
   for (int i = 0, attempts = 0; i < max;) {
@@ -469,8 +486,8 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
     int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
     if (rc < 0) {
       // Messages taken so far are not lost: hand them over; a failure shows
-      // again on the next call. Only the first message retries EAGAIN while
-      // NN_RCVFD still signals (a protocol dropped what it dequeued).
+      // again on the next call. Only the first message retries EAGAIN (see
+      // RecvOne).
       if (i > 0) break;
       int err = nn_errno();
       if (err != EAGAIN && err != EINTR) {
@@ -482,34 +499,28 @@ Napi::Value Socket::RecvMany(const Napi::CallbackInfo& info) {
     }
     i++;
     size_t len = static_cast<size_t>(rc);
-    if (len <= small && total + 4 + len <= kSlabBytes) {
-      taken.emplace_back(msg, len);
-      total += 4 + len;
+    if (len <= small && capacity - at >= 4 + len) {
+      uint8_t* p = base + at;
+      p[0] = static_cast<uint8_t>(len);
+      p[1] = static_cast<uint8_t>(len >> 8);
+      p[2] = static_cast<uint8_t>(len >> 16);
+      p[3] = static_cast<uint8_t>(len >> 24);
+      std::memcpy(p + 4, msg, len);
+      at += 4 + len;
+      nn_freemsg(msg);
       continue;
     }
     last = msg;
     last_len = len;
     break;
   }
-  // One message alone comes as its Buffer: no array, no slab to cut.
-  if (taken.empty()) return BodyBuffer(env, last, last_len);
-  if (taken.size() == 1 && last == nullptr) return BodyBuffer(env, taken[0].first, taken[0].second);
+  Napi::Number end = Napi::Number::New(env, static_cast<double>(at));
+  if (last == nullptr) return end;
+  Napi::Value alone = BodyBuffer(env, last, last_len);
+  if (at == start) return alone;
   Napi::Array out = Napi::Array::New(env, 2);
-  if (!taken.empty()) {
-    Napi::Buffer<uint8_t> slab = Napi::Buffer<uint8_t>::New(env, total);
-    uint8_t* p = slab.Data();
-    for (const auto& [msg, len] : taken) {
-      p[0] = static_cast<uint8_t>(len);
-      p[1] = static_cast<uint8_t>(len >> 8);
-      p[2] = static_cast<uint8_t>(len >> 16);
-      p[3] = static_cast<uint8_t>(len >> 24);
-      std::memcpy(p + 4, msg, len);
-      p += 4 + len;
-      nn_freemsg(msg);
-    }
-    out.Set(0u, slab);
-  }
-  if (last != nullptr) out.Set(1u, BodyBuffer(env, last, last_len));
+  out.Set(0u, end);
+  out.Set(1u, alone);
   return out;
 }
 

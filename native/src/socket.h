@@ -55,7 +55,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value GetStringOption(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Recv(const Napi::CallbackInfo& info);
-  Napi::Value RecvMany(const Napi::CallbackInfo& info);
+  Napi::Value RecvInto(const Napi::CallbackInfo& info);
   Napi::Value SendMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);

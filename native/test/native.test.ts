@@ -167,11 +167,12 @@ describe('native setCopyThreshold()/getCopyThreshold()', () => {
       const large = Buffer.from('x'.repeat(100) + 'end');
       expect(b.send(small)).toBe(true);
       expect(b.send(large)).toBe(true);
-      const got = await until(() => a.recvMany(2), 'two messages');
-      // The small one is copied into the slab; the large one comes alone.
-      if (!Array.isArray(got)) throw new Error('two messages come as [slab, last]');
-      expect(unslab(got[0]!)).toEqual([small]);
-      expect(got[1]!.equals(large)).toBe(true);
+      const pool = Buffer.alloc(1024);
+      const got = await until(() => a.recvInto(pool, 0, 2), 'two messages');
+      // The small one is copied into the pool; the large one comes alone.
+      if (!Array.isArray(got)) throw new Error(`two messages came as ${String(got)}`);
+      expect(unpool(pool, 0, got[0])).toEqual([small]);
+      expect(got[1].equals(large)).toBe(true);
       expect(() => native.setCopyThreshold(-1)).toThrow(RangeError);
       expect(native.getCopyThreshold()).toBe(16);
     } finally {
@@ -287,32 +288,62 @@ describe('native Socket.recv()', () => {
   });
 });
 
-/** The messages of a recvMany slab: each a 32-bit little-endian length, then its bytes. */
-function unslab(slab: Buffer): Buffer[] {
+/** The messages written into `pool` from `from` to `end`: each a 32-bit little-endian length, then its bytes. */
+function unpool(pool: Buffer, from: number, end: number): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at < slab.length; at += 4 + slab.readUInt32LE(at)) {
-    out.push(slab.subarray(at + 4, at + 4 + slab.readUInt32LE(at)));
+  for (let at = from; at < end; at += 4 + pool.readUInt32LE(at)) {
+    out.push(pool.subarray(at + 4, at + 4 + pool.readUInt32LE(at)));
   }
   return out;
 }
 
-describe('native Socket.recvMany()', () => {
-  it('up to max ready messages in order: undefined when none, a Buffer when one, else [slab, last]; RangeError for max < 1', async () => {
+describe('native Socket.recvInto()', () => {
+  it('writes up to max ready messages into the pool from the offset on, in order, and returns the end; undefined when none is', async () => {
     const [a, b] = pair();
-    expect(a.recvMany(10)).toBeUndefined();
+    const pool = Buffer.alloc(256, 0xee);
+    expect(a.recvInto(pool, 0, 10)).toBeUndefined();
     for (const m of ['1', '22', '', '3']) b.send(m);
     await until(() => a.poll(READABLE) === READABLE, 'readable');
     await sleep(10);
-    const batch = a.recvMany(3);
-    if (!Array.isArray(batch)) throw new Error(`three messages came as ${String(batch)}`);
-    const [slab, last] = batch;
-    expect(last).toBeUndefined();
-    expect(unslab(slab!).map(String)).toEqual(['1', '22', '']);
-    const one = a.recvMany(10);
-    expect(Buffer.isBuffer(one)).toBe(true);
-    expect(String(one)).toBe('3');
-    expect(a.recvMany(10)).toBeUndefined();
-    expect(() => a.recvMany(0)).toThrow(RangeError);
+    const end = a.recvInto(pool, 8, 3);
+    expect(end).toBe(8 + 4 + 1 + 4 + 2 + 4);
+    expect(unpool(pool, 8, end as number).map(String)).toEqual(['1', '22', '']);
+    // Nothing before the offset or after the end was touched.
+    expect(pool.subarray(0, 8).every((x) => x === 0xee)).toBe(true);
+    expect(pool.subarray(end as number).every((x) => x === 0xee)).toBe(true);
+    const next = a.recvInto(pool, end as number, 10);
+    expect(unpool(pool, end as number, next as number).map(String)).toEqual(['3']);
+    expect(a.recvInto(pool, 0, 10)).toBeUndefined();
+  });
+
+  it('a message that does not fit comes alone: first as a Buffer, after pooled ones as [end, Buffer]', async () => {
+    const [a, b] = pair();
+    const pool = Buffer.alloc(16);
+    b.send('small');
+    b.send('x'.repeat(40));
+    b.send('y'.repeat(40));
+    await until(() => a.poll(READABLE) === READABLE, 'readable');
+    await sleep(10);
+    const got = a.recvInto(pool, 0, 10);
+    if (!Array.isArray(got)) throw new Error(`came as ${String(got)}`);
+    expect(got[0]).toBe(9);
+    expect(unpool(pool, 0, 9).map(String)).toEqual(['small']);
+    expect(String(got[1])).toBe('x'.repeat(40));
+    const alone = a.recvInto(pool, 9, 10);
+    expect(Buffer.isBuffer(alone)).toBe(true);
+    expect(String(alone)).toBe('y'.repeat(40));
+  });
+
+  it('TypeError for a pool that is not a Buffer, RangeError for an offset outside it or max < 1; nothing taken', async () => {
+    const [a, b] = pair();
+    b.send('kept');
+    await until(() => a.poll(READABLE) === READABLE, 'readable');
+    const pool = Buffer.alloc(64);
+    expect(() => a.recvInto([] as unknown as Buffer, 0, 1)).toThrow(TypeError);
+    expect(() => a.recvInto(pool, -1, 1)).toThrow(RangeError);
+    expect(() => a.recvInto(pool, 65, 1)).toThrow(RangeError);
+    expect(() => a.recvInto(pool, 0, 0)).toThrow(RangeError);
+    expect(unpool(pool, 0, a.recvInto(pool, 0, 1) as number).map(String)).toEqual(['kept']);
   });
 });
 

@@ -105,6 +105,17 @@ const WRITABLE = 2;
 const TERMINATED = 4;
 /** Most messages taken from the library per call, and per wake-up with waiters. */
 const BATCH = 256;
+/**
+ * Small received messages (up to 2 KiB) are copied by the addon into a pool
+ * shared by all sockets and handed out as views of it, the way
+ * `Buffer.allocUnsafe` hands out views of its own pool: no allocation per
+ * message. A message you keep holds its pool alive (16 KiB at most).
+ */
+const POOL_SIZE = 16 * 1024;
+/** A fresh pool when less is left than the largest pooled message takes. */
+const POOL_MIN_FREE = 2048 + 4;
+let pool: Buffer | undefined;
+let poolAt = 0;
 /** @internal The largest timeout setTimeout takes. */
 export const MAX_TIMEOUT = 2 ** 31 - 1;
 
@@ -641,31 +652,39 @@ export abstract class SocketBase implements AsyncDisposable {
    * false, as the watcher then fires at once.
    */
   #take(retry: boolean): Received | undefined {
-    if (this.#batch === 1) return this.raw ? this.#native.recvMsg() : this.#native.recv(retry);
     if (this.raw) {
+      if (this.#batch === 1) return this.#native.recvMsg();
       const batch = this.#native.recvMsgMany(this.#batch);
       for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
       return batch[0];
     }
-    const batch = this.#native.recvMany(this.#batch, retry);
-    if (batch === undefined || !Array.isArray(batch)) return batch;
-    // Small messages come in one slab Buffer, each as a 32-bit little-endian
-    // length then its bytes: cut views out of it (no copy). A message kept by
-    // the application keeps its slab (at most 32 KiB) alive.
-    const [slab, last] = batch;
-    let first: Buffer | undefined;
-    if (slab !== undefined) {
-      for (let at = 0; at < slab.length;) {
-        const length = slab.readUInt32LE(at);
-        const message = slab.subarray(at + 4, at + 4 + length);
-        at += 4 + length;
-        if (first === undefined) first = message;
-        else this.#inbox.push(message);
-      }
+    // Small messages are copied into the shared pool, each as a 32-bit
+    // little-endian length then its bytes, and handed out as views of it.
+    if (pool === undefined || pool.length - poolAt < POOL_MIN_FREE) {
+      pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+      poolAt = 0;
     }
-    if (last === undefined) return first;
-    if (first === undefined) return last;
-    this.#inbox.push(last);
+    const into = pool;
+    const from = poolAt;
+    const got = this.#native.recvInto(into, from, this.#batch, retry);
+    if (got === undefined) return undefined;
+    if (typeof got === 'number') return this.#cut(into, from, got);
+    if (!Array.isArray(got)) return got;
+    const first = this.#cut(into, from, got[0]);
+    this.#inbox.push(got[1]);
+    return first;
+  }
+
+  /** The messages the library wrote into `into` from `from` to `end`: the first, the rest into the inbox. */
+  #cut(into: Buffer, from: number, end: number): Buffer {
+    poolAt = end;
+    const length = into.readUInt32LE(from);
+    const first = into.subarray(from + 4, from + 4 + length);
+    for (let at = from + 4 + length; at < end;) {
+      const n = into.readUInt32LE(at);
+      this.#inbox.push(into.subarray(at + 4, at + 4 + n));
+      at += 4 + n;
+    }
     return first;
   }
 

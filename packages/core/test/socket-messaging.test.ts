@@ -97,6 +97,40 @@ describe.each(transports)('Socket send/recv over %s', (transport) => {
     expect(outOfOrder).toBe(-1);
   });
 
+  it('received messages kept by the application stay intact while later ones arrive (small ones share the receive pool, larger ones come alone), over two sockets at once', async () => {
+    const one = connectedPair(open, transport);
+    const two = connectedPair(open, transport);
+    // Sizes from 0 to 3000 bytes: under and over the pooled size, filling pools
+    // part-way, each message's bytes derived from its number.
+    const body = (n: number) => pattern((n * 37) % 3001, n);
+    const n = 3000;
+    const kept: Buffer[][] = [[], []];
+    const receiving = [one, two].map(async ({ bound }, k) => {
+      let i = 0;
+      for await (const m of bound) {
+        kept[k]!.push(m);
+        // Mix the ways of receiving: the iterator, tryRecv, recv.
+        if (++i % 3 === 0) {
+          const more = bound.tryRecv();
+          if (more !== undefined) kept[k]!.push(more);
+        } else if (i % 3 === 1 && kept[k]!.length < n) {
+          kept[k]!.push(await bound.recv({ timeout: 10_000 }));
+        }
+        if (kept[k]!.length >= n) break;
+      }
+    });
+    for (let i = 0; i < n; i++) {
+      await one.connected.send(body(i));
+      await two.connected.send(body(n - 1 - i));
+    }
+    await Promise.all(receiving);
+    for (const k of [0, 1]) {
+      expect(kept[k]).toHaveLength(n);
+      const wrong = kept[k]!.findIndex((m, i) => !m.equals(body(k === 0 ? i : n - 1 - i)));
+      expect(wrong, `socket ${k}: first message that changed or came out of order`).toBe(-1);
+    }
+  });
+
   it('pending sends: keep their order and are delivered once a peer comes', async () => {
     const push = open('NN_PUSH');
     const ep = bindAny(push, transport);
