@@ -57,6 +57,17 @@ void FreeMessage(Napi::Env env, char* data, void* hint) {
 bool GetBytes(Napi::Value v, const char** data, size_t* len) {
   napi_env env = v.Env();
   bool is = false;
+  // A Buffer (the common case) in one call, without a handle for its
+  // ArrayBuffer; its length in bytes.
+  if (napi_is_buffer(env, v, &is) == napi_ok && is) {
+    void* base;
+    size_t length;
+    if (napi_get_buffer_info(env, v, &base, &length) == napi_ok) {
+      *data = static_cast<const char*>(base);
+      *len = length;
+      return true;
+    }
+  }
   if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
     napi_typedarray_type type;
     size_t length, offset;
