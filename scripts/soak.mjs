@@ -111,6 +111,10 @@ const loop = (name, body) =>
   await Promise.all([a.close(), b.close()]);
   await sleep(100);
 }
+// Node opens stdout and stderr lazily, and when one is a pipe libuv holds a
+// descriptor of /dev/null for it from then on: open them before counting.
+void process.stdout;
+void process.stderr;
 const baselineFds = readdirSync('/proc/self/fd').length;
 for (const transport of ['inproc', 'ipc', 'tcp']) {
   const a = track(new Pair({ receiveTimeout: 10_000, sendTimeout: 10_000 }));
