@@ -56,6 +56,15 @@ export declare class Socket {
     body: string | ArrayBufferView | ArrayBuffer,
     header: ArrayBufferView | ArrayBuffer,
   ): boolean;
+  /**
+   * Copies a message that waits in core's send queue into an nn_allocmsg
+   * chunk kept by the socket; returns its id for `sendHeld`/`discard`.
+   */
+  hold(message: ArrayBufferView | ArrayBuffer): number;
+  /** nn_send of a held chunk with NN_MSG | NN_DONTWAIT: true when the library took it, false on EAGAIN. */
+  sendHeld(id: number): boolean;
+  /** Frees a held chunk that will not be sent; unknown ids are ignored. */
+  discard(id: number): void;
   /** nn_recvmsg with NN_MSG | NN_DONTWAIT, body and SP header; undefined on EAGAIN. */
   recvMsg(): RawMessage | undefined;
   /** Up to `max` messages with their headers ready now, in order. */

@@ -163,6 +163,9 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::Recv>("recv"),
                          InstanceMethod<&Socket::RecvInto>("recvInto"),
                          InstanceMethod<&Socket::SendMsg>("sendMsg"),
+                         InstanceMethod<&Socket::Hold>("hold"),
+                         InstanceMethod<&Socket::SendHeld>("sendHeld"),
+                         InstanceMethod<&Socket::Discard>("discard"),
                          InstanceMethod<&Socket::RecvMsg>("recvMsg"),
                          InstanceMethod<&Socket::RecvMsgMany>("recvMsgMany"),
                          InstanceMethod<&Socket::PollNow>("poll"),
@@ -204,6 +207,7 @@ Socket::Socket(const Napi::CallbackInfo& info)
 Socket::~Socket() {
   if (addon_ != nullptr) addon_->Untrack(this);
   StopPolls();
+  FreeHeld();
   // A device keeps its sockets' objects alive, so this happens only while the
   // environment is torn down.
   StopDevices(true);
@@ -222,6 +226,7 @@ Socket::~Socket() {
 
 void Socket::CloseNow() {
   StopPolls();
+  FreeHeld();
   StopDevices(true);
   if (s_ >= 0) global::CloseSocket(s_);
   s_ = -1;
@@ -535,6 +540,75 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// hold(bytes): copies a message that has to wait in core's send queue into
+// an nn_allocmsg chunk kept here, so that the caller may change its own bytes
+// meanwhile; returns its id. sendHeld(id) later hands the chunk to nn_send
+// with NN_MSG (no second copy): true when the library took it (the chunk is
+// its own then), false on EAGAIN. discard(id) frees a copy that will not be
+// sent (a timeout, an abort, close); unknown ids are ignored. Closing or
+// collecting the socket frees what is left.
+Napi::Value Socket::Hold(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* data;
+  size_t len;
+  if (!GetBytes(info[0], &data, &len)) {
+    ThrowTypeError(env, "message must be a Buffer, TypedArray, DataView or ArrayBuffer");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_send")) return Napi::Value();
+  void* msg = nn_allocmsg(len, 0);
+  if (msg == nullptr) {
+    ThrowNnError(env, nn_errno(), "nn_allocmsg");
+    return Napi::Value();
+  }
+  if (len > 0) std::memcpy(msg, data, len);
+  uint32_t id = next_held_++;
+  held_[id] = msg;
+  return Napi::Number::New(env, id);
+}
+
+Napi::Value Socket::SendHeld(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, "id must be a number");
+    return Napi::Value();
+  }
+  auto it = held_.find(info[0].As<Napi::Number>().Uint32Value());
+  if (it == held_.end()) {
+    ThrowRangeError(env, "no such held message");
+    return Napi::Value();
+  }
+  if (!CheckOpen(env, "nn_send")) return Napi::Value();
+  void* msg = it->second;
+  if (nn_send(s_, &msg, NN_MSG, NN_DONTWAIT) >= 0) {
+    held_.erase(it);
+    return Napi::Boolean::New(env, true);
+  }
+  int err = nn_errno();
+  if (err == EAGAIN || err == EINTR) return Napi::Boolean::New(env, false);
+  ThrowNnError(env, err, "nn_send");
+  return Napi::Value();
+}
+
+Napi::Value Socket::Discard(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, "id must be a number");
+    return Napi::Value();
+  }
+  auto it = held_.find(info[0].As<Napi::Number>().Uint32Value());
+  if (it != held_.end()) {
+    nn_freemsg(it->second);
+    held_.erase(it);
+  }
+  return env.Undefined();
+}
+
+void Socket::FreeHeld() {
+  for (auto& [id, msg] : held_) nn_freemsg(msg);
+  held_.clear();
+}
+
 // sendMsg(body, header): nn_sendmsg with the SP header as control data;
 // true when the library took the message, false on EAGAIN.
 Napi::Value Socket::SendMsg(const Napi::CallbackInfo& info) {
@@ -817,6 +891,7 @@ Napi::Value Socket::Statistic(const Napi::CallbackInfo& info) {
 Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StopPolls();
+  FreeHeld();
   std::vector<std::shared_ptr<Device>> devices = StopDevices(false);
   if (s_ < 0) {
     auto d = Napi::Promise::Deferred::New(env);

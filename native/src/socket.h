@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace nnts {
@@ -57,6 +58,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value Recv(const Napi::CallbackInfo& info);
   Napi::Value RecvInto(const Napi::CallbackInfo& info);
   Napi::Value SendMsg(const Napi::CallbackInfo& info);
+  Napi::Value Hold(const Napi::CallbackInfo& info);
+  Napi::Value SendHeld(const Napi::CallbackInfo& info);
+  Napi::Value Discard(const Napi::CallbackInfo& info);
+  void FreeHeld();
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);
   Napi::Value PollNow(const Napi::CallbackInfo& info);
@@ -86,6 +91,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   Addon* addon_;
   int s_ = -1;
+  // Copies of messages that wait in core's send queue (hold), by id, as
+  // nn_allocmsg chunks handed to nn_send with NN_MSG (no second copy).
+  std::unordered_map<uint32_t, void*> held_;
+  uint32_t next_held_ = 0;
   // NN_PAIR (raw or cooked): its endpoints go through global::PairEndpoint.
   bool pair_ = false;
   // NN_RCVFD, read on first need: -2 not yet, -1 when the socket cannot receive.

@@ -347,6 +347,38 @@ describe('native Socket.recvInto()', () => {
   });
 });
 
+describe('native Socket.hold()/sendHeld()/discard()', () => {
+  it('a held copy is sent later as it was when held; discard frees one that is not sent; errors for bad ids', async () => {
+    const where = inproc();
+    const push = socket('NN_PUSH');
+    push.bind(where);
+    const bytes = Buffer.from('held bytes');
+    const id = push.hold(bytes);
+    const other = push.hold(new Uint8Array([1, 2, 3]));
+    expect(typeof id).toBe('number');
+    expect(other).not.toBe(id);
+    bytes.fill(0);
+    expect(push.sendHeld(id)).toBe(false); // no peer yet: EAGAIN, still held
+    const pull = socket('NN_PULL');
+    pull.connect(where);
+    await until(() => push.sendHeld(id), 'the held copy taken');
+    expect(String(await until(() => pull.recv(), 'the message'))).toBe('held bytes');
+    // Sent: the library owns it; the id is gone.
+    expect(() => push.sendHeld(id)).toThrow(RangeError);
+    push.discard(other);
+    expect(() => push.sendHeld(other)).toThrow(RangeError);
+    push.discard(other); // unknown ids are ignored
+    expect(() => push.hold('text' as unknown as Buffer)).toThrow(TypeError);
+    expect(() => push.sendHeld('1' as unknown as number)).toThrow(TypeError);
+    expect(() => push.discard('1' as unknown as number)).toThrow(TypeError);
+    // Closing frees what is still held.
+    const left = push.hold(Buffer.alloc(1000));
+    await push.close();
+    push.discard(left);
+    expect(thrown(() => push.hold(Buffer.alloc(1)))).toMatchObject({ code: 'EBADF' });
+  });
+});
+
 describe('native Socket.sendMsg()/recvMsg()/recvMsgMany()', () => {
   it('a raw REP gets requests with their SP headers and answers through them', async () => {
     const where = inproc();

@@ -144,7 +144,13 @@ interface Receiver extends Waiter<unknown> {
 }
 
 interface PendingSend extends Waiter<void> {
-  message: Message;
+  /** The message as the caller gave it (a string), or a copy; undefined while `held`. */
+  message: Message | undefined;
+  /**
+   * The id of the native copy of a byte message (`hold`), handed to the
+   * library without a second copy when sent; undefined once sent or freed.
+   */
+  held: number | undefined;
   /** The SP header for `sendMessage`; undefined for a plain `send`. */
   header: ArrayBufferView | ArrayBuffer | undefined;
 }
@@ -494,11 +500,22 @@ export abstract class SocketBase implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (timeout === 0) return Promise.reject(nnError('ETIMEDOUT', syscall));
+    // The caller may change its bytes while the message waits: copy them, for
+    // a plain send of bytes straight into a message of the library's own.
+    let held: number | undefined;
+    try {
+      if (header === undefined && typeof message !== 'string' && message.byteLength > 0) {
+        held = this.#native.hold(message);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<void>((resolve, reject) => {
       const item: PendingSend = {
         resolve,
         reject,
-        message: snapshot(message),
+        message: held === undefined ? snapshot(message) : undefined,
+        held,
         header: header === undefined ? undefined : snapshot(header),
         timer: undefined,
         signal,
@@ -555,7 +572,15 @@ export abstract class SocketBase implements AsyncDisposable {
     for (let item = this.#senders.peek(); item !== undefined; item = this.#senders.peek()) {
       let sent: boolean;
       try {
-        sent = this.#sendNow(item.message, item.header);
+        if (item.held === undefined) {
+          sent = this.#sendNow(item.message!, item.header);
+        } else {
+          sent = this.#native.sendHeld(item.held);
+          if (sent) {
+            item.held = undefined; // the library's now
+            if (this.#newExchangeOnSend) this.#inbox.takeAll();
+          }
+        }
       } catch (error) {
         this.#senders.shift();
         this.#settle(item);
@@ -763,6 +788,12 @@ export abstract class SocketBase implements AsyncDisposable {
   #settle(waiter: Waiter<never> | Waiter<unknown>): void {
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    // A send that will not happen frees its native copy (close frees them all).
+    const held = (waiter as Partial<PendingSend>).held;
+    if (held !== undefined) {
+      (waiter as PendingSend).held = undefined;
+      this.#native.discard(held);
+    }
   }
 
   #ready(events: number): void {

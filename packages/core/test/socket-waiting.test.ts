@@ -167,6 +167,75 @@ describe.each(transports)('Socket AbortSignal over %s', (transport) => {
   });
 });
 
+describe.each(transports)('Socket sends that wait over %s', (transport) => {
+  it('send the bytes as they were when called, whatever the caller writes into its Buffer, TypedArray, DataView or ArrayBuffer meanwhile; in order, with waiting strings and empty messages', async () => {
+    const push = open('NN_PUSH');
+    const ep = bindAny(push, transport);
+    const words = ['buffer', 'uint16array', 'dataview', 'arraybuffer', 'large'];
+    const large = Buffer.alloc(200_000, 'L');
+    const buffer = Buffer.from(words[0]!);
+    const u16 = new Uint16Array(Uint8Array.from(Buffer.from(words[1]! + '-')).buffer);
+    const dvBacking = Buffer.from('..' + words[2]! + '..');
+    const dv = new DataView(dvBacking.buffer, dvBacking.byteOffset + 2, words[2]!.length);
+    const ab = Uint8Array.from(Buffer.from(words[3]!)).buffer;
+    const abBytes = Buffer.from(words[3]!);
+    const expected = [
+      Buffer.from(buffer),
+      Buffer.from(Buffer.from(u16.buffer, u16.byteOffset, u16.byteLength)),
+      Buffer.from(dvBacking.subarray(2, 2 + words[2]!.length)),
+      abBytes,
+      Buffer.from('a string'),
+      Buffer.alloc(0),
+      Buffer.from(large),
+    ];
+    // No peer yet: every send waits.
+    const sends = [
+      push.send(buffer),
+      push.send(u16),
+      push.send(dv),
+      push.send(ab),
+      push.send('a string'),
+      push.send(Buffer.alloc(0)),
+      push.send(large),
+    ];
+    buffer.fill('x');
+    u16.fill(0x7878);
+    dvBacking.fill('x');
+    new Uint8Array(ab).fill(0x78);
+    large.fill('x');
+    const pull = open('NN_PULL', { receiveMaxSize: -1 });
+    pull.connect(ep.address);
+    await Promise.all(sends);
+    const got: Buffer[] = [];
+    for (let i = 0; i < expected.length; i++) got.push(await pull.recv({ timeout: 5000 }));
+    expect(got.map((b) => b.toString('hex'))).toEqual(expected.map((b) => b.toString('hex')));
+  });
+
+  it('waiting sends that time out, are aborted or are left at close never arrive; later sends do', async () => {
+    const push = open('NN_PUSH');
+    const ep = bindAny(push, transport);
+    const controller = new AbortController();
+    const timedOut = push.send(Buffer.from('timed out'), { timeout: 50 });
+    const aborted = push.send(Buffer.from('aborted'), { signal: controller.signal });
+    const kept = push.send(Buffer.from('kept'));
+    controller.abort();
+    expect(await rejection(aborted)).toBe(controller.signal.reason);
+    expect(await rejection(timedOut)).toMatchObject({ code: 'ETIMEDOUT' });
+    const pull = open('NN_PULL');
+    pull.connect(ep.address);
+    await kept;
+    expect((await pull.recv({ timeout: 5000 })).toString()).toBe('kept');
+    const lone = open('NN_PUSH');
+    bindAny(lone, transport);
+    const left = [lone.send(Buffer.alloc(1000, 1)), lone.send(Buffer.alloc(100_000, 2))].map((p) =>
+      rejection(p),
+    );
+    await lone.close();
+    for (const error of await Promise.all(left)) expect(error).toMatchObject({ code: 'EBADF' });
+    expect(pull.tryRecv()).toBeUndefined();
+  });
+});
+
 describe.each(transports)('Socket and the event loop over %s', (transport) => {
   it('a pending recv does not block: intervals keep ticking until the message comes', async () => {
     const { bound, connected } = connectedPair(open, transport);
