@@ -131,9 +131,10 @@ bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out) {
   return true;
 }
 
-// The `max` argument of recvInto / recvMsgMany: an integer of at least 1.
-bool GetBatchMax(const Napi::CallbackInfo& info, int* max) {
-  if (!GetInt(info, 0, max)) return false;
+// The `max` argument (at `index`) of recvInto / recvMsgMany: an integer of at
+// least 1.
+bool GetBatchMax(const Napi::CallbackInfo& info, size_t index, int* max) {
+  if (!GetInt(info, index, max)) return false;
   if (*max >= 1) return true;
   ThrowRangeError(info.Env(), "max must be at least 1");
   return false;
@@ -411,22 +412,18 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   return Napi::Value();
 }
 
-Napi::Value Socket::RecvOne(Napi::Env env, bool retry) {
+int Socket::RecvFirst(bool retry, void** msg) {
   // A protocol may drop what it dequeued (a SUB's filter, a stale reply or
   // survey answer) and report EAGAIN although more messages wait: with
   // `retry`, try again while the library still signals one, a bounded number
   // of times. A caller about to watch NN_RCVFD passes false: the watcher
   // fires at once if the descriptor still signals, saving the poll(2) here.
   for (int attempt = 0;; attempt++) {
-    void* msg = nullptr;
-    int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
-    if (rc >= 0) return BodyBuffer(env, msg, static_cast<size_t>(rc));
+    int rc = nn_recv(s_, msg, NN_MSG, NN_DONTWAIT);
+    if (rc >= 0) return rc;
     int err = nn_errno();
-    if (err != EAGAIN && err != EINTR) {
-      ThrowNnError(env, err, "nn_recv");
-      return Napi::Value();
-    }
-    if (!retry || attempt >= 1024 || !StillReadable()) return env.Undefined();
+    if (err != EAGAIN && err != EINTR) return -err;
+    if (!retry || attempt >= 1024 || !StillReadable()) return -EAGAIN;
   }
 }
 
@@ -453,11 +450,16 @@ Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {
 }
 
 // recv(retry = true): one message as a Buffer, or undefined on EAGAIN (see
-// RecvOne for `retry`).
+// RecvFirst for `retry`).
 Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
-  return RecvOne(env, info[0].IsUndefined() || info[0].ToBoolean());
+  void* msg = nullptr;
+  int rc = RecvFirst(info[0].IsUndefined() || info[0].ToBoolean(), &msg);
+  if (rc >= 0) return BodyBuffer(env, msg, static_cast<size_t>(rc));
+  if (rc == -EAGAIN) return env.Undefined();
+  ThrowNnError(env, -rc, "nn_recv");
+  return Napi::Value();
 }
 
 // recvInto(pool, offset, max, retry = true): up to `max` messages that are
@@ -484,11 +486,7 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   int max;
-  if (!GetInt(info, 2, &max)) return Napi::Value();
-  if (max < 1) {
-    ThrowRangeError(env, "max must be at least 1");
-    return Napi::Value();
-  }
+  if (!GetBatchMax(info, 2, &max)) return Napi::Value();
   const bool retry = info[3].IsUndefined() || info[3].ToBoolean();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   constexpr size_t kPoolMessageMax = 2048;
@@ -497,23 +495,18 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   size_t at = start;
   void* last = nullptr;
   size_t last_len = 0;
-  for (int i = 0, attempts = 0; i < max;) {
+  for (int i = 0; i < max; i++) {
     void* msg = nullptr;
-    int rc = nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
+    // Only the first message retries EAGAIN (see RecvFirst).
+    int rc = i == 0 ? RecvFirst(retry, &msg) : nn_recv(s_, &msg, NN_MSG, NN_DONTWAIT);
     if (rc < 0) {
       // Messages taken so far are not lost: hand them over; a failure shows
-      // again on the next call. Only the first message retries EAGAIN (see
-      // RecvOne).
+      // again on the next call.
       if (i > 0) break;
-      int err = nn_errno();
-      if (err != EAGAIN && err != EINTR) {
-        ThrowNnError(env, err, "nn_recv");
-        return Napi::Value();
-      }
-      if (retry && ++attempts < 1024 && StillReadable()) continue;
-      return env.Undefined();
+      if (rc == -EAGAIN) return env.Undefined();
+      ThrowNnError(env, -rc, "nn_recv");
+      return Napi::Value();
     }
-    i++;
     size_t len = static_cast<size_t>(rc);
     if (len <= small && capacity - at >= 4 + len) {
       uint8_t* p = base + at;
@@ -668,7 +661,7 @@ Napi::Value Socket::RecvMsg(const Napi::CallbackInfo& info) {
 Napi::Value Socket::RecvMsgMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int max;
-  if (!GetBatchMax(info, &max)) return Napi::Value();
+  if (!GetBatchMax(info, 0, &max)) return Napi::Value();
   if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
   Napi::Array out = Napi::Array::New(env);
   for (int i = 0; i < max; i++) {

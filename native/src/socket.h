@@ -73,7 +73,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value EndpointCall(const Napi::CallbackInfo& info, bool bind);
   // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
   // or an empty handle with a pending exception.
-  Napi::Value RecvOne(Napi::Env env, bool retry);
+  // nn_recv of one message (NN_MSG, NN_DONTWAIT): its length, or -errno
+  // (-EAGAIN when none is ready).
+  int RecvFirst(bool retry, void** msg);
   // True when NN_RCVFD still signals a queued message (checked without waiting).
   bool StillReadable();
   // The same with nn_recvmsg: { body, header }, `undefined` on EAGAIN, or empty.

@@ -811,6 +811,17 @@ const rawMessage: fc.Arbitrary<Thunk> = fc.oneof(
   anything,
 );
 const none = fc.constant([] as Thunk[]);
+/** Arguments of subscribe/unsubscribe: none (everything), or one odd string, bytes or anything. */
+const topicArgs = fc.oneof(
+  none,
+  fc.tuple(
+    fc.oneof(
+      oddStrings.map((s) => value(s)),
+      bytes,
+      anything,
+    ),
+  ),
+);
 const shutdown: fc.Arbitrary<Command> = fc.tuple(fc.nat(), fc.nat()).map(([i, j]) =>
   command(`socket#${i}.endpoints[${j}].shutdown()`, (ctx) => {
     if (ctx.sockets.length === 0) return;
@@ -1004,35 +1015,11 @@ const commands: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: method('survey', fc.tuple(message, opts)) },
   {
     weight: 3,
-    arbitrary: method(
-      'subscribe',
-      fc.oneof(
-        none,
-        fc.tuple(
-          fc.oneof(
-            oddStrings.map((s) => value(s)),
-            bytes,
-            anything,
-          ),
-        ),
-      ),
-    ),
+    arbitrary: method('subscribe', topicArgs),
   },
   {
     weight: 3,
-    arbitrary: method(
-      'unsubscribe',
-      fc.oneof(
-        none,
-        fc.tuple(
-          fc.oneof(
-            oddStrings.map((s) => value(s)),
-            bytes,
-            anything,
-          ),
-        ),
-      ),
-    ),
+    arbitrary: method('unsubscribe', topicArgs),
   },
   { weight: 6, arbitrary: method('setOption', fc.tuple(optionName, optionValue, levelArg)) },
   { weight: 4, arbitrary: method('getOption', fc.tuple(optionName, levelArg)) },

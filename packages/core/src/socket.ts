@@ -550,10 +550,21 @@ export abstract class SocketBase implements AsyncDisposable {
     return new Promise<T>((resolve) => later.push(() => resolve(value)));
   }
 
-  /** One attempt at the library: true when it took the message. */
-  #sendNow(message: Message, header: ArrayBufferView | ArrayBuffer | undefined): boolean {
+  /**
+   * One attempt at the library: true when it took the message (or, with
+   * `held`, the socket's native copy of it).
+   */
+  #sendNow(
+    message: Message | undefined,
+    header: ArrayBufferView | ArrayBuffer | undefined,
+    held?: number,
+  ): boolean {
     const sent =
-      header === undefined ? this.#native.send(message) : this.#native.sendMsg(message, header);
+      held !== undefined
+        ? this.#native.sendHeld(held)
+        : header === undefined
+          ? this.#native.send(message!)
+          : this.#native.sendMsg(message!, header);
     if (sent && this.#newExchangeOnSend) this.#inbox.takeAll();
     return sent;
   }
@@ -572,15 +583,8 @@ export abstract class SocketBase implements AsyncDisposable {
     for (let item = this.#senders.peek(); item !== undefined; item = this.#senders.peek()) {
       let sent: boolean;
       try {
-        if (item.held === undefined) {
-          sent = this.#sendNow(item.message!, item.header);
-        } else {
-          sent = this.#native.sendHeld(item.held);
-          if (sent) {
-            item.held = undefined; // the library's now
-            if (this.#newExchangeOnSend) this.#inbox.takeAll();
-          }
-        }
+        sent = this.#sendNow(item.message, item.header, item.held);
+        if (sent) item.held = undefined; // the library's now
       } catch (error) {
         this.#senders.shift();
         this.#settle(item);
