@@ -135,19 +135,20 @@ void Addon::TearDown() {
   global::RemoveEnvironment(this);
 }
 
-void Addon::CloseInBackground(int s) {
+void Addon::CloseInBackground(int s, bool inproc) {
   struct Work {
     uv_work_t req;
     Addon* addon;
     int s;
+    bool inproc;
   };
-  auto* work = new Work{uv_work_t(), this, s};
+  auto* work = new Work{uv_work_t(), this, s, inproc};
   work->req.data = work;
   int rc = uv_queue_work(
       loop_, &work->req,
       [](uv_work_t* r) {
         auto* w = static_cast<Work*>(r->data);
-        global::CloseSocket(w->s);
+        global::CloseSocket(w->s, w->inproc);
       },
       [](uv_work_t* r, int) {
         auto* w = static_cast<Work*>(r->data);
@@ -158,7 +159,7 @@ void Addon::CloseInBackground(int s) {
       });
   if (rc != 0) {
     delete work;
-    global::CloseSocket(s);
+    global::CloseSocket(s, inproc);
     return;
   }
   background_closes_++;

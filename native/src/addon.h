@@ -1,4 +1,6 @@
-// Per-environment state of the nanomsg addon.
+// Per-environment state of the nanomsg addon. Which thread owns what, and
+// what code here may assume about its environment: ARCHITECTURE.md, "The
+// native layer".
 #pragma once
 
 #include <napi.h>
@@ -31,8 +33,8 @@ class Addon : public Napi::Addon<Addon> {
                         const std::string* address = nullptr) const;
 
   // nn_close(s) on the thread pool, for a socket collected unclosed; the
-  // environment's teardown waits for it.
-  void CloseInBackground(int s);
+  // environment's teardown waits for it. `inproc` as for global::CloseSocket.
+  void CloseInBackground(int s, bool inproc);
 
   void Track(Socket* s) { sockets_.insert(s); }
   void Untrack(Socket* s) { sockets_.erase(s); }

@@ -11,6 +11,7 @@
 #include "addon.h"
 #include "errors.h"
 #include "global.h"
+#include "inproc_gate.h"
 #include "message.h"
 #include "socket.h"
 
@@ -210,7 +211,9 @@ void Device::Abandon() {
   }
   a_ = nullptr;
   b_ = nullptr;
-  // js_ is left alone: its handles belong to an environment being torn down.
+  // The promise is never settled (no JavaScript runs any more); the
+  // environment still exists, so its handles can be released.
+  delete js_;
   js_ = nullptr;
   self_.reset();
 }
@@ -243,7 +246,11 @@ void Device::Run() {
     }
     if (reason_.load() != 0) break;
     for (int i = 0; i < nroutes_ && err == 0; i++) {
-      if (fds[i + 1].revents != 0) err = Pump(&routes_[i]);
+      if (fds[i + 1].revents == 0) continue;
+      // The thread may wait here: it never waits for JavaScript. Every
+      // device enters, as a socket may gain an inproc endpoint at any time.
+      inproc_gate::Call gate(true, inproc_gate::Call::kWait);
+      err = Pump(&routes_[i]);
     }
   }
   int reason = reason_.load();

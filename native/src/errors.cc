@@ -17,12 +17,22 @@ void ThrowNnError(Napi::Env env, int err, const char* syscall, const std::string
   napi_throw(env, error);
 }
 
+// The raw calls: they fail quietly when the environment is going away or an
+// exception is pending already, where node-addon-api's would abort.
 void ThrowTypeError(Napi::Env env, const char* message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+  napi_throw_type_error(env, nullptr, message);
 }
 
 void ThrowRangeError(Napi::Env env, const char* message) {
-  Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+  napi_throw_range_error(env, nullptr, message);
+}
+
+void ReportCallbackFailure(napi_env env, napi_status status) {
+  if (status != napi_pending_exception) return;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  napi_value error;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
 }
 
 }  // namespace nnts

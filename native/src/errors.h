@@ -16,4 +16,10 @@ void ThrowNnError(Napi::Env env, int err, const char* syscall,
 void ThrowTypeError(Napi::Env env, const char* message);
 void ThrowRangeError(Napi::Env env, const char* message);
 
+// After a call into JavaScript from the loop (napi_make_callback) returned
+// `status`: a JavaScript exception goes to the process's uncaught-exception
+// handling; a failure with no exception pending means the environment can no
+// longer run JavaScript (a worker ending, process.exit): nothing to report.
+void ReportCallbackFailure(napi_env env, napi_status status);
+
 }  // namespace nnts

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <nanomsg/nn.h>
+#include <pthread.h>
 #include <uv.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "addon.h"
 #include "device.h"
+#include "inproc_gate.h"
 
 namespace nnts {
 namespace global {
@@ -28,7 +30,6 @@ struct State {
   std::unordered_set<Addon*> pending;
   // Device threads still running.
   std::unordered_set<Device*> devices;
-  uv_thread_t terminator;
 };
 
 // Never destroyed: the terminator thread may still use it while the process
@@ -44,6 +45,8 @@ void RunTerminator(void*) {
     std::unique_lock<std::mutex> lock(s.mutex);
     s.changed.wait(lock, [&s] { return s.pending.empty() && s.devices.empty(); });
   }
+  // nn_term ends every inproc pipe at once.
+  inproc_gate::Closing exclusive(true);
   nn_term();
 }
 
@@ -113,7 +116,14 @@ void Terminate(Addon* caller) {
   }
   // This environment's watchers stop now, and its JavaScript hears of it.
   caller->OnTerminated();
-  if (uv_thread_create(&s.terminator, RunTerminator, nullptr) != 0) RunTerminator(nullptr);
+  // Detached: nobody waits for it, and a joinable thread never joined would
+  // keep its resources until the process ends.
+  uv_thread_t terminator;
+  if (uv_thread_create(&terminator, RunTerminator, nullptr) != 0) {
+    RunTerminator(nullptr);
+  } else {
+    pthread_detach(terminator);
+  }
 }
 
 namespace {
@@ -217,7 +227,7 @@ void PairShutdown(int s, int eid) {
   }
 }
 
-void CloseSocket(int s) {
+void CloseSocket(int s, bool inproc) {
   PairState& p = P();
   unsigned long long ticket = 0;
   {
@@ -228,7 +238,10 @@ void CloseSocket(int s) {
       e.closing = ticket;
     }
   }
-  while (nn_close(s) != 0 && nn_errno() == EINTR) {
+  {
+    inproc_gate::Closing exclusive(inproc);
+    while (nn_close(s) != 0 && nn_errno() == EINTR) {
+    }
   }
   if (ticket == 0) return;
   std::lock_guard<std::mutex> lock(p.mutex);

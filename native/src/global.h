@@ -52,8 +52,10 @@ int PairEndpoint(int s, const std::string& address, bool bind, int* err);
 // Endpoint `eid` of socket `s` was shut down.
 void PairShutdown(int s, int eid);
 // nn_close(s), retried on EINTR; the socket's PAIR endpoints are forgotten
-// once the library has released them. Any socket, any thread.
-void CloseSocket(int s);
+// once the library has released them. `inproc`: the socket has (or had) an
+// inproc endpoint, so the close is exclusive with calls on inproc sockets
+// (inproc_gate.h); it then blocks while one runs. Any socket, any thread.
+void CloseSocket(int s, bool inproc);
 
 }  // namespace global
 }  // namespace nnts

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "device.h"
 #include "errors.h"
 #include "global.h"
+#include "inproc_gate.h"
 #include "message.h"
 
 namespace nnts {
@@ -26,22 +28,24 @@ namespace {
 // threads let go of it before nn_close.
 class CloseWorker : public Napi::AsyncWorker {
  public:
-  CloseWorker(Napi::Env env, int s, std::vector<std::shared_ptr<Device>> devices)
+  CloseWorker(Napi::Env env, int s, bool inproc, std::vector<std::shared_ptr<Device>> devices)
       : Napi::AsyncWorker(env, "nanomsg:close"),
         s_(s),
+        inproc_(inproc),
         devices_(std::move(devices)),
         deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() const { return deferred_.Promise(); }
   void Execute() override {
     for (auto& d : devices_) d->WaitFinished();
     devices_.clear();
-    global::CloseSocket(s_);
+    global::CloseSocket(s_, inproc_);
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
   int s_;
+  bool inproc_;
   std::vector<std::shared_ptr<Device>> devices_;
   Napi::Promise::Deferred deferred_;
 };
@@ -140,6 +144,15 @@ bool GetBatchMax(const Napi::CallbackInfo& info, size_t index, int* max) {
   return false;
 }
 
+// An optional boolean argument. Read with the raw call: node-addon-api's
+// ToBoolean() yields an empty value when the environment is going away, and
+// using that aborts the process.
+bool OptionalFlag(const Napi::CallbackInfo& info, size_t i, bool fallback) {
+  if (i >= info.Length()) return fallback;
+  bool value;
+  return napi_get_value_bool(info.Env(), info[i], &value) == napi_ok ? value : fallback;
+}
+
 }  // namespace
 
 struct Socket::Poll {
@@ -217,9 +230,9 @@ Socket::~Socket() {
     // thread pool directly. (Once the environment is being torn down, its
     // sockets were closed already and addon_ is null.)
     if (addon_ != nullptr) {
-      addon_->CloseInBackground(s_);
+      addon_->CloseInBackground(s_, inproc_);
     } else {
-      global::CloseSocket(s_);
+      global::CloseSocket(s_, inproc_);
     }
     s_ = -1;
   }
@@ -229,7 +242,7 @@ void Socket::CloseNow() {
   StopPolls();
   FreeHeld();
   StopDevices(true);
-  if (s_ >= 0) global::CloseSocket(s_);
+  if (s_ >= 0) global::CloseSocket(s_, inproc_);
   s_ = -1;
   addon_ = nullptr;
 }
@@ -278,6 +291,10 @@ Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
     return Napi::Value();
   }
   if (!CheckOpen(env, syscall)) return Napi::Value();
+  // Marked before the call: a failed inproc connect may still have met a peer.
+  const bool inproc = inproc_gate::IsInproc(addr.c_str());
+  if (inproc) inproc_ = true;
+  inproc_gate::Call gate(inproc, inproc_gate::Call::kWait);
   int err = 0;
   int eid = pair_  ? global::PairEndpoint(s_, addr, bind, &err)
             : bind ? nn_bind(s_, addr.c_str())
@@ -298,7 +315,11 @@ Napi::Value Socket::Shutdown(const Napi::CallbackInfo& info) {
   if (!GetInt(info, 0, &eid)) return Napi::Value();
   if (!CheckOpen(env, "nn_shutdown")) return Napi::Value();
   int rc;
-  while ((rc = nn_shutdown(s_, eid)) != 0 && nn_errno() == EINTR) {
+  {
+    // Shutting an inproc endpoint down ends its pipes as nn_close does.
+    inproc_gate::Closing exclusive(inproc_);
+    while ((rc = nn_shutdown(s_, eid)) != 0 && nn_errno() == EINTR) {
+    }
   }
   if (rc != 0) {
     ThrowNnError(env, nn_errno(), "nn_shutdown");
@@ -379,6 +400,8 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
     size_t len = 0;
     napi_get_value_string_utf8(env, str, nullptr, 0, &len);
     if (!CheckOpen(env, "nn_send")) return Napi::Value();
+    inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+    if (!gate.entered()) return Napi::Boolean::New(env, false);
     char stack[4096];
     if (len < sizeof(stack)) {
       napi_get_value_string_utf8(env, str, stack, sizeof(stack), &len);
@@ -403,6 +426,8 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
       return Napi::Value();
     }
     if (!CheckOpen(env, "nn_send")) return Napi::Value();
+    inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+    if (!gate.entered()) return Napi::Boolean::New(env, false);
     rc = nn_send(s_, len == 0 ? "" : data, len, NN_DONTWAIT);
   }
   if (rc >= 0) return Napi::Boolean::New(env, true);
@@ -439,14 +464,21 @@ bool Socket::StillReadable() {
 }
 
 Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {
+  // Either way the message is freed if no Buffer could be made (the
+  // environment is going away): the result is then empty.
   if (len <= addon_->CopyThreshold()) {
     Napi::Value buf = Napi::Buffer<char>::Copy(env, static_cast<char*>(msg), len);
     nn_freemsg(msg);
     return buf;
   }
+  Napi::Value buf = Napi::Buffer<char>::New(env, static_cast<char*>(msg), len, FreeMessage,
+                                            reinterpret_cast<void*>(static_cast<uintptr_t>(len)));
+  if (buf.IsEmpty()) {
+    nn_freemsg(msg);
+    return buf;
+  }
   Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(len));
-  return Napi::Buffer<char>::New(env, static_cast<char*>(msg), len, FreeMessage,
-                                 reinterpret_cast<void*>(static_cast<uintptr_t>(len)));
+  return buf;
 }
 
 // recv(retry = true): one message as a Buffer, or undefined on EAGAIN (see
@@ -455,7 +487,12 @@ Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   void* msg = nullptr;
-  int rc = RecvFirst(info[0].IsUndefined() || info[0].ToBoolean(), &msg);
+  int rc;
+  {
+    inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+    if (!gate.entered()) return env.Undefined();
+    rc = RecvFirst(OptionalFlag(info, 0, true), &msg);
+  }
   if (rc >= 0) return BodyBuffer(env, msg, static_cast<size_t>(rc));
   if (rc == -EAGAIN) return env.Undefined();
   ThrowNnError(env, -rc, "nn_recv");
@@ -487,7 +524,7 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   }
   int max;
   if (!GetBatchMax(info, 2, &max)) return Napi::Value();
-  const bool retry = info[3].IsUndefined() || info[3].ToBoolean();
+  const bool retry = OptionalFlag(info, 3, true);
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   constexpr size_t kPoolMessageMax = 2048;
   const size_t small = std::min(addon_->CopyThreshold(), kPoolMessageMax);
@@ -495,6 +532,10 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   size_t at = start;
   void* last = nullptr;
   size_t last_len = 0;
+  // Left before any JavaScript value is made below.
+  std::optional<inproc_gate::Call> gate;
+  gate.emplace(inproc_, inproc_gate::Call::kTry);
+  if (!gate->entered()) return env.Undefined();
   for (int i = 0; i < max; i++) {
     void* msg = nullptr;
     // Only the first message retries EAGAIN (see RecvFirst).
@@ -503,6 +544,7 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
       // Messages taken so far are not lost: hand them over; a failure shows
       // again on the next call.
       if (i > 0) break;
+      gate.reset();
       if (rc == -EAGAIN) return env.Undefined();
       ThrowNnError(env, -rc, "nn_recv");
       return Napi::Value();
@@ -523,10 +565,11 @@ Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
     last_len = len;
     break;
   }
+  gate.reset();
   Napi::Number end = Napi::Number::New(env, static_cast<double>(at));
   if (last == nullptr) return end;
   Napi::Value alone = BodyBuffer(env, last, last_len);
-  if (at == start) return alone;
+  if (at == start || alone.IsEmpty()) return alone;
   Napi::Array out = Napi::Array::New(env, 2);
   out.Set(0u, end);
   out.Set(1u, alone);
@@ -555,7 +598,8 @@ Napi::Value Socket::Hold(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (len > 0) std::memcpy(msg, data, len);
-  uint32_t id = next_held_++;
+  // Ids are never reused: a double holds every integer up to 2^53.
+  double id = next_held_++;
   held_[id] = msg;
   return Napi::Number::New(env, id);
 }
@@ -566,12 +610,14 @@ Napi::Value Socket::SendHeld(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "id must be a number");
     return Napi::Value();
   }
-  auto it = held_.find(info[0].As<Napi::Number>().Uint32Value());
+  auto it = held_.find(info[0].As<Napi::Number>().DoubleValue());
   if (it == held_.end()) {
     ThrowRangeError(env, "no such held message");
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_send")) return Napi::Value();
+  inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+  if (!gate.entered()) return Napi::Boolean::New(env, false);
   void* msg = it->second;
   if (nn_send(s_, &msg, NN_MSG, NN_DONTWAIT) >= 0) {
     held_.erase(it);
@@ -589,7 +635,7 @@ Napi::Value Socket::Discard(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "id must be a number");
     return Napi::Value();
   }
-  auto it = held_.find(info[0].As<Napi::Number>().Uint32Value());
+  auto it = held_.find(info[0].As<Napi::Number>().DoubleValue());
   if (it != held_.end()) {
     nn_freemsg(it->second);
     held_.erase(it);
@@ -624,6 +670,8 @@ Napi::Value Socket::SendMsg(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_sendmsg")) return Napi::Value();
+  inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+  if (!gate.entered()) return Napi::Boolean::New(env, false);
   int err = SendRawMessage(s_, const_cast<char*>(data), len, false, header, header_len);
   if (err == 0) return Napi::Boolean::New(env, true);
   if (err == EAGAIN || err == EINTR) return Napi::Boolean::New(env, false);
@@ -633,7 +681,12 @@ Napi::Value Socket::SendMsg(const Napi::CallbackInfo& info) {
 
 Napi::Value Socket::RecvMsgOne(Napi::Env env) {
   RawMessage m;
-  int err = RecvRawMessage(s_, &m);
+  int err;
+  {
+    inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+    if (!gate.entered()) return env.Undefined();
+    err = RecvRawMessage(s_, &m);
+  }
   if (err == EAGAIN || err == EINTR) return env.Undefined();
   if (err != 0) {
     ThrowNnError(env, err, "nn_recvmsg");
@@ -714,12 +767,8 @@ void Socket::Terminate() {
   if (callback.IsEmpty() || self.IsEmpty()) return;
   napi_value argv[1] = {Napi::Number::New(env, kTerminated)};
   napi_value result;
-  napi_status st = napi_make_callback(env, async_context_, self, callback, 1, argv, &result);
-  if (st == napi_pending_exception) {
-    napi_value error;
-    napi_get_and_clear_last_exception(env, &error);
-    napi_fatal_exception(env, error);
-  }
+  ReportCallbackFailure(env,
+                        napi_make_callback(env, async_context_, self, callback, 1, argv, &result));
 }
 
 bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
@@ -747,10 +796,15 @@ bool Socket::StartPoll(Napi::Env env, Poll** slot, int option, int event) {
   p->event = event;
   p->handle.data = p;
   int rc = uv_poll_init(addon_->Loop(), &p->handle, fd);
-  if (rc == 0) rc = uv_poll_start(&p->handle, UV_READABLE, OnPoll);
   if (rc != 0) {
+    // Not a handle yet (EEXIST when the user's own code watches this
+    // descriptor on the same loop): nothing to close.
+    delete p;
+  } else if ((rc = uv_poll_start(&p->handle, UV_READABLE, OnPoll)) != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(&p->handle),
              [](uv_handle_t* h) { delete static_cast<Poll*>(h->data); });
+  }
+  if (rc != 0) {
     Napi::Error::New(env, std::string("uv_poll: ") + uv_strerror(rc)).ThrowAsJavaScriptException();
     return false;
   }
@@ -852,13 +906,8 @@ void Socket::OnPoll(uv_poll_t* handle, int status, int) {
   }
   napi_value argv[1] = {Napi::Number::New(env, p->event)};
   napi_value result;
-  napi_status st =
-      napi_make_callback(env, self->async_context_, receiver, callback, 1, argv, &result);
-  if (st == napi_pending_exception) {
-    napi_value error;
-    napi_get_and_clear_last_exception(env, &error);
-    napi_fatal_exception(env, error);
-  }
+  ReportCallbackFailure(
+      env, napi_make_callback(env, self->async_context_, receiver, callback, 1, argv, &result));
 }
 
 Napi::Value Socket::Statistic(const Napi::CallbackInfo& info) {
@@ -893,7 +942,7 @@ Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
   }
   int s = s_;
   s_ = -1;
-  auto* worker = new CloseWorker(env, s, std::move(devices));
+  auto* worker = new CloseWorker(env, s, inproc_, std::move(devices));
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

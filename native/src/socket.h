@@ -95,10 +95,13 @@ class Socket : public Napi::ObjectWrap<Socket> {
   int s_ = -1;
   // Copies of messages that wait in core's send queue (hold), by id, as
   // nn_allocmsg chunks handed to nn_send with NN_MSG (no second copy).
-  std::unordered_map<uint32_t, void*> held_;
-  uint32_t next_held_ = 0;
+  std::unordered_map<double, void*> held_;
+  double next_held_ = 0;
   // NN_PAIR (raw or cooked): its endpoints go through global::PairEndpoint.
   bool pair_ = false;
+  // Has (or had) an inproc endpoint: its calls and its close go through
+  // inproc_gate (see inproc_gate.h).
+  bool inproc_ = false;
   // NN_RCVFD, read on first need: -2 not yet, -1 when the socket cannot receive.
   int rcvfd_ = -2;
   Poll* recv_poll_ = nullptr;
