@@ -59,7 +59,7 @@ function address(transport) {
   serial++;
   if (transport === 'inproc') return `inproc://soak-${serial}`;
   if (transport === 'ipc') return `ipc://${join(dir, `${serial}.ipc`)}`;
-  return `tcp://127.0.0.1:${20000 + Math.floor(Math.random() * 40000)}`;
+  return `tcp://127.0.0.1:${20000 + Math.floor(Math.random() * 12768)}`;
 }
 function bindAny(socket, transport) {
   for (let attempt = 0; ; attempt++) {

@@ -16,8 +16,11 @@ let serial = 0;
 
 /**
  * A fresh address for `transport`: inproc by pid and serial number, ipc a
- * path in `runDir`, tcp and ws a random port from 20000 to 60000 on
+ * path in `runDir`, tcp and ws a random port from 20000 to 32767 on
  * 127.0.0.1 (nanomsg 1.1.5 cannot bind port 0: `bindAny` retries a taken one).
+ * Below Linux's ephemeral range (32768-60999), so that no outgoing connection
+ * of the many tests running at once can hold the port, or connect to itself
+ * through it.
  */
 export function address(transport: Transport): string {
   serial += 1;
@@ -35,7 +38,7 @@ export function address(transport: Transport): string {
 }
 
 function randomPort(): number {
-  return 20000 + Math.floor(Math.random() * 40000);
+  return 20000 + Math.floor(Math.random() * 12768);
 }
 
 /**

@@ -29,7 +29,7 @@ export function median(values) {
 
 /** A random TCP port in 20000-60000 (nanomsg 1.1.5 cannot bind port 0). */
 export function randomPort() {
-  return 20000 + Math.floor(Math.random() * 40000);
+  return 20000 + Math.floor(Math.random() * 12768);
 }
 
 /** A per-run directory for ipc endpoints, removed by the returned function. */

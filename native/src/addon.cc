@@ -1,5 +1,6 @@
 #include "addon.h"
 
+#include <dlfcn.h>
 #include <nanomsg/nn.h>
 #include <nanomsg/ws.h>
 
@@ -8,8 +9,9 @@
 
 #include "device.h"
 #include "errors.h"
-#include "global.h"
+#include "pair_guard.h"
 #include "socket.h"
+#include "terminate.h"
 
 namespace nnts {
 
@@ -33,6 +35,22 @@ bool RuntimeSymbol(const char* name, int* value) {
   }
 }
 
+// Keeps this addon (and the libnanomsg it links) loaded until the process
+// exits, even when the environment that loaded it ends: threads of ours (the
+// nn_term thread, devices) and of libnanomsg may outlive a worker, and Node
+// unloads a worker's addons when it ends.
+void PinLibrary() {
+  static bool pinned = [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&PinLibrary), &info) == 0 || info.dli_fname == nullptr)
+      return false;
+    // A second reference that is never released; RTLD_NODELETE keeps the
+    // code mapped even if the loader's own reference goes.
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+}
+
 }  // namespace
 
 Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
@@ -51,8 +69,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
     terminate_async_->data = this;
     uv_unref(reinterpret_cast<uv_handle_t*>(terminate_async_));
   }
-  global::PinLibrary();
-  global::AddEnvironment(this);
+  PinLibrary();
+  term::AddEnvironment(this);
   if (napi_add_async_cleanup_hook(env, OnCleanup, this, &cleanup_hook_) != napi_ok) {
     cleanup_hook_ = nullptr;
   }
@@ -117,6 +135,9 @@ void Addon::MaybeFinishCleanup() {
 void Addon::TearDown() {
   if (torn_down_) return;
   torn_down_ = true;
+  // First, so that terminate() in another environment no longer wakes this
+  // one (its loop handle is closed below).
+  term::RemoveEnvironment(this);
   // The environment is going away (process exit or a worker ending): close
   // what is still open. Blocking here no longer holds up any JavaScript.
   std::vector<Socket*> open(sockets_.begin(), sockets_.end());
@@ -132,7 +153,6 @@ void Addon::TearDown() {
              [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
     terminate_async_ = nullptr;
   }
-  global::RemoveEnvironment(this);
 }
 
 void Addon::CloseInBackground(int s, bool inproc) {
@@ -148,7 +168,7 @@ void Addon::CloseInBackground(int s, bool inproc) {
       loop_, &work->req,
       [](uv_work_t* r) {
         auto* w = static_cast<Work*>(r->data);
-        global::CloseSocket(w->s, w->inproc);
+        CloseSocket(w->s, w->inproc);
       },
       [](uv_work_t* r, int) {
         auto* w = static_cast<Work*>(r->data);
@@ -159,7 +179,7 @@ void Addon::CloseInBackground(int s, bool inproc) {
       });
   if (rc != 0) {
     delete work;
-    global::CloseSocket(s, inproc);
+    CloseSocket(s, inproc);
     return;
   }
   background_closes_++;
@@ -170,18 +190,16 @@ void Addon::AddDevice(std::shared_ptr<Device> d) {
   devices_.emplace(key, std::move(d));
 }
 
-void Addon::NotifyTerminated() {
-  if (terminate_async_ != nullptr) {
-    uv_async_send(terminate_async_);
-  } else {
-    global::Acknowledge(this);  // nothing could be watched here without a loop
-  }
+bool Addon::NotifyTerminated() {
+  if (terminate_async_ == nullptr) return false;
+  uv_async_send(terminate_async_);
+  return true;
 }
 
 void Addon::OnTerminateAsync(uv_async_t* handle) {
   auto* self = static_cast<Addon*>(handle->data);
   self->OnTerminated();
-  global::Acknowledge(self);
+  term::Acknowledge(self);
 }
 
 void Addon::OnTerminated() {
@@ -199,10 +217,10 @@ void Addon::OnTerminated() {
 Napi::Value Addon::StartDevice(const Napi::CallbackInfo& info) { return Device::Start(this, info); }
 
 // terminate(): nn_term for the whole process, without blocking this thread.
-void Addon::Terminate(const Napi::CallbackInfo&) { global::Terminate(this); }
+void Addon::Terminate(const Napi::CallbackInfo&) { term::Terminate(this); }
 
 Napi::Value Addon::IsTerminated(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), global::Terminated());
+  return Napi::Boolean::New(info.Env(), term::Terminated());
 }
 
 Napi::Value Addon::MakeError(Napi::Env env, int err, const char* syscall,

@@ -18,7 +18,7 @@ class Socket;
 
 // One instance per Node.js environment (main thread or worker), so nothing
 // here is shared between threads. Process-wide library state (nn_term) is
-// handled by the free functions of global.h.
+// handled by terminate.h, pair_guard.h and inproc_gate.h.
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports);
@@ -33,7 +33,7 @@ class Addon : public Napi::Addon<Addon> {
                         const std::string* address = nullptr) const;
 
   // nn_close(s) on the thread pool, for a socket collected unclosed; the
-  // environment's teardown waits for it. `inproc` as for global::CloseSocket.
+  // environment's teardown waits for it. `inproc` as for CloseSocket.
   void CloseInBackground(int s, bool inproc);
 
   void Track(Socket* s) { sockets_.insert(s); }
@@ -42,8 +42,10 @@ class Addon : public Napi::Addon<Addon> {
   void ForgetDevice(Device* d) { devices_.erase(d); }
 
   // terminate() was called in another environment: OnTerminated will run on
-  // this environment's loop. Any thread.
-  void NotifyTerminated();
+  // this environment's loop. Any thread, under terminate.cc's lock (so the
+  // environment is still registered). False when the loop cannot be woken:
+  // nothing can be watched here then.
+  bool NotifyTerminated();
   // Stops every watcher of this environment and tells its sockets'
   // JavaScript. JavaScript thread only.
   void OnTerminated();

@@ -10,10 +10,10 @@
 
 #include "addon.h"
 #include "errors.h"
-#include "global.h"
 #include "inproc_gate.h"
 #include "message.h"
 #include "socket.h"
+#include "terminate.h"
 
 namespace nnts {
 
@@ -85,7 +85,7 @@ Napi::Value Device::Start(Addon* addon, const Napi::CallbackInfo& info) {
     }
   }
   if (b == a) b = nullptr;  // nn_device(s, s) forwards s into itself: a loopback
-  if (global::Terminated()) {
+  if (term::Terminated()) {
     ThrowNnError(env, ETERM, "nn_device");
     return Napi::Value();
   }
@@ -138,13 +138,12 @@ Napi::Value Device::Start(Addon* addon, const Napi::CallbackInfo& info) {
   int rc = uv_async_init(addon->Loop(), done, OnDone);
   if (rc != 0) {
     delete done;
-    Napi::Error::New(env, std::string("uv_async_init: ") + uv_strerror(rc))
-        .ThrowAsJavaScriptException();
+    ThrowUvError(env, rc, "uv_async_init");
     return Napi::Value();
   }
   done->data = d.get();
   d->done_ = done;
-  if (!global::AddDevice(d.get())) {
+  if (!term::AddDevice(d.get())) {
     CloseAsync(done);
     d->done_ = nullptr;
     return fail(ETERM);
@@ -157,14 +156,13 @@ Napi::Value Device::Start(Addon* addon, const Napi::CallbackInfo& info) {
   rc = uv_thread_create(&d->thread_, ThreadMain, arg);
   if (rc != 0) {
     delete arg;
-    global::RemoveDevice(d.get());
+    term::RemoveDevice(d.get());
     CloseAsync(done);
     d->done_ = nullptr;
     d->finished_ = true;
     delete d->js_;
     d->js_ = nullptr;
-    Napi::Error::New(env, std::string("uv_thread_create: ") + uv_strerror(rc))
-        .ThrowAsJavaScriptException();
+    ThrowUvError(env, rc, "uv_thread_create");
     return Napi::Value();
   }
   // Until it ends, the device keeps its sockets' objects alive, and its
@@ -256,7 +254,7 @@ void Device::Run() {
   int reason = reason_.load();
   if (reason != 0) {
     err = reason;
-  } else if (err == EBADF && global::Terminated()) {
+  } else if (err == EBADF && term::Terminated()) {
     err = ETERM;  // after nn_term the library reports EBADF
   }
   error_ = err;
@@ -264,7 +262,7 @@ void Device::Run() {
     if (routes_[i].body != nullptr) nn_freemsg(routes_[i].body);
     routes_[i].body = nullptr;
   }
-  global::RemoveDevice(this);
+  term::RemoveDevice(this);
   // Tell the loop before saying "finished": once finished, the environment
   // may close the handle.
   uv_async_send(done_);

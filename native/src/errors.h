@@ -12,6 +12,9 @@ namespace nnts {
 void ThrowNnError(Napi::Env env, int err, const char* syscall,
                   const std::string* address = nullptr);
 
+// An Error for a failed libuv call `what` (rc a UV_E* code).
+void ThrowUvError(Napi::Env env, int rc, const char* what);
+
 // A TypeError / RangeError for a wrong JavaScript argument.
 void ThrowTypeError(Napi::Env env, const char* message);
 void ThrowRangeError(Napi::Env env, const char* message);

@@ -10,6 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fd_watcher.h"
+#include "held_messages.h"
+
 namespace nnts {
 
 class Addon;
@@ -44,8 +47,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void DetachDevice(Device* d);
 
  private:
-  struct Poll;
-
+  // socket.cc: lifetime, endpoints, options, statistics.
   Napi::Value Id(const Napi::CallbackInfo& info);
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);
@@ -54,58 +56,60 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value SetBytesOption(const Napi::CallbackInfo& info);
   Napi::Value GetIntOption(const Napi::CallbackInfo& info);
   Napi::Value GetStringOption(const Napi::CallbackInfo& info);
+  Napi::Value PollNow(const Napi::CallbackInfo& info);
+  Napi::Value Statistic(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  bool CheckOpen(Napi::Env env, const char* syscall);
+  Napi::Value EndpointCall(const Napi::CallbackInfo& info, bool bind);
+  // Stops this socket's devices; with `wait`, until their threads let go.
+  std::vector<std::shared_ptr<Device>> StopDevices(bool wait);
+
+  // socket_send.cc
   Napi::Value Send(const Napi::CallbackInfo& info);
-  Napi::Value Recv(const Napi::CallbackInfo& info);
-  Napi::Value RecvInto(const Napi::CallbackInfo& info);
-  Napi::Value SendMsg(const Napi::CallbackInfo& info);
   Napi::Value Hold(const Napi::CallbackInfo& info);
   Napi::Value SendHeld(const Napi::CallbackInfo& info);
   Napi::Value Discard(const Napi::CallbackInfo& info);
-  void FreeHeld();
+  Napi::Value SendMsg(const Napi::CallbackInfo& info);
+
+  // socket_recv.cc
+  Napi::Value Recv(const Napi::CallbackInfo& info);
+  Napi::Value RecvInto(const Napi::CallbackInfo& info);
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);
-  Napi::Value PollNow(const Napi::CallbackInfo& info);
-  Napi::Value Watch(const Napi::CallbackInfo& info);
-  Napi::Value Statistic(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
-
-  bool CheckOpen(Napi::Env env, const char* syscall);
-  Napi::Value EndpointCall(const Napi::CallbackInfo& info, bool bind);
-  // Receives one message without waiting: a Buffer, `undefined` on EAGAIN,
-  // or an empty handle with a pending exception.
   // nn_recv of one message (NN_MSG, NN_DONTWAIT): its length, or -errno
   // (-EAGAIN when none is ready).
   int RecvFirst(bool retry, void** msg);
   // True when NN_RCVFD still signals a queued message (checked without waiting).
   bool StillReadable();
-  // The same with nn_recvmsg: { body, header }, `undefined` on EAGAIN, or empty.
+  // nn_recvmsg of one message: { body, header }, `undefined` on EAGAIN, or
+  // an empty value with a pending exception.
   Napi::Value RecvMsgOne(Napi::Env env);
-  // A received NN_MSG chunk as a Buffer (copied when small, else adopted).
+  // A received NN_MSG chunk as a Buffer (copied when small, else adopted);
+  // empty, with the chunk freed, when no Buffer could be made.
   Napi::Value BodyBuffer(Napi::Env env, void* msg, size_t len);
-  // Stops this socket's devices; with `wait`, until their threads let go.
-  std::vector<std::shared_ptr<Device>> StopDevices(bool wait);
-  bool StartPoll(Napi::Env env, Poll** slot, int option, int event);
-  void StopPoll(Poll** slot);
-  void PausePoll(Poll** slot);
-  bool SetPoll(Napi::Env env, Poll** slot, int option, int event, int events, int keep);
-  void StopPolls();
-  static void OnPoll(uv_poll_t* handle, int status, int events);
+
+  // socket_watch.cc: readiness.
+  Napi::Value Watch(const Napi::CallbackInfo& info);
+  bool SetWatcher(Napi::Env env, std::unique_ptr<FdWatcher>* slot, int option, int event,
+                  int events, int keep);
+  void StopWatchers();
+  void PauseWatchers();
+  static void OnReady(void* owner, int event);
 
   Addon* addon_;
   int s_ = -1;
   // Copies of messages that wait in core's send queue (hold), by id, as
   // nn_allocmsg chunks handed to nn_send with NN_MSG (no second copy).
-  std::unordered_map<double, void*> held_;
-  double next_held_ = 0;
-  // NN_PAIR (raw or cooked): its endpoints go through global::PairEndpoint.
+  HeldMessages held_;
+  // NN_PAIR (raw or cooked): its endpoints go through pair_guard::Endpoint.
   bool pair_ = false;
   // Has (or had) an inproc endpoint: its calls and its close go through
   // inproc_gate (see inproc_gate.h).
   bool inproc_ = false;
   // NN_RCVFD, read on first need: -2 not yet, -1 when the socket cannot receive.
   int rcvfd_ = -2;
-  Poll* recv_poll_ = nullptr;
-  Poll* send_poll_ = nullptr;
+  std::unique_ptr<FdWatcher> recv_watcher_;
+  std::unique_ptr<FdWatcher> send_watcher_;
   int watching_ = 0;
   std::vector<std::shared_ptr<Device>> devices_;
   Napi::FunctionReference on_ready_;

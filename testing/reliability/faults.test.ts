@@ -105,7 +105,31 @@ describe('REP workers dying with requests outstanding', () => {
       for (const a of addresses) req.connect(a);
       return req;
     });
-    await sleep(200);
+    // The test counts on every worker being reachable from every client
+    // (what the library promises once connected); say which is not.
+    const connected = (w: Child) =>
+      Number(
+        w.stdout
+          .match(/^connections (\d+)$/gm)
+          ?.at(-1)
+          ?.slice(12) ?? 0,
+      );
+    try {
+      await waitFor(
+        () => workers.every((w) => connected(w) >= CLIENTS),
+        `every worker to have ${CLIENTS} connections`,
+        20_000,
+      );
+    } catch (error) {
+      const state = workers.map((w, i) => `${'ABC'[i]} ${addresses[i]}: ${connected(w)}`);
+      const stats = clients.map((c) => {
+        const s = c.statistics();
+        return `${s.currentConnections} up, ${s.establishedConnections} made, ${s.connectErrors} connect errors, ${s.brokenConnections} broken`;
+      });
+      throw new Error(
+        `${String(error)}; workers ${state.join(', ')}; clients: ${stats.join('; ')}`,
+      );
+    }
     const answers = new Map<string, string>();
     const errors: unknown[] = [];
     let answered = 0;

@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 const inNs = (ns: string) => ['ip', 'netns', 'exec', ns];
-const port = () => 20000 + Math.floor(Math.random() * 40000);
+const port = () => 20000 + Math.floor(Math.random() * 12768);
 
 function received(child: Child): number[] {
   return child.stdout

@@ -1,130 +1,15 @@
-#include "global.h"
+#include "pair_guard.h"
 
-#include <dlfcn.h>
 #include <nanomsg/nn.h>
-#include <pthread.h>
-#include <uv.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <mutex>
-#include <unordered_set>
 #include <vector>
 
-#include "addon.h"
-#include "device.h"
 #include "inproc_gate.h"
 
 namespace nnts {
-namespace global {
-
-namespace {
-
-struct State {
-  std::atomic<bool> terminated{false};
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::unordered_set<Addon*> environments;
-  // Environments that have not yet stopped their watchers.
-  std::unordered_set<Addon*> pending;
-  // Device threads still running.
-  std::unordered_set<Device*> devices;
-};
-
-// Never destroyed: the terminator thread may still use it while the process
-// exits and static destructors run.
-State& S() {
-  static State* state = new State;
-  return *state;
-}
-
-void RunTerminator(void*) {
-  State& s = S();
-  {
-    std::unique_lock<std::mutex> lock(s.mutex);
-    s.changed.wait(lock, [&s] { return s.pending.empty() && s.devices.empty(); });
-  }
-  // nn_term ends every inproc pipe at once.
-  inproc_gate::Closing exclusive(true);
-  nn_term();
-}
-
-}  // namespace
-
-void PinLibrary() {
-  static bool pinned = [] {
-    Dl_info info;
-    if (dladdr(reinterpret_cast<void*>(&PinLibrary), &info) == 0 || info.dli_fname == nullptr)
-      return false;
-    // A second reference that is never released; RTLD_NODELETE keeps the
-    // code mapped even if the loader's own reference goes.
-    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
-  }();
-  (void)pinned;
-}
-
-bool Terminated() { return S().terminated.load(std::memory_order_acquire); }
-
-void AddEnvironment(Addon* addon) {
-  State& s = S();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  s.environments.insert(addon);
-}
-
-void RemoveEnvironment(Addon* addon) {
-  State& s = S();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  s.environments.erase(addon);
-  s.pending.erase(addon);
-  s.changed.notify_all();
-}
-
-bool AddDevice(Device* device) {
-  State& s = S();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  if (s.terminated.load()) return false;
-  s.devices.insert(device);
-  return true;
-}
-
-void RemoveDevice(Device* device) {
-  State& s = S();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  s.devices.erase(device);
-  s.changed.notify_all();
-}
-
-void Acknowledge(Addon* addon) {
-  State& s = S();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  s.pending.erase(addon);
-  s.changed.notify_all();
-}
-
-void Terminate(Addon* caller) {
-  State& s = S();
-  {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    if (s.terminated.exchange(true)) return;
-    for (Device* d : s.devices) d->Stop(ETERM);
-    for (Addon* a : s.environments) {
-      if (a == caller) continue;
-      s.pending.insert(a);
-      a->NotifyTerminated();
-    }
-  }
-  // This environment's watchers stop now, and its JavaScript hears of it.
-  caller->OnTerminated();
-  // Detached: nobody waits for it, and a joinable thread never joined would
-  // keep its resources until the process ends.
-  uv_thread_t terminator;
-  if (uv_thread_create(&terminator, RunTerminator, nullptr) != 0) {
-    RunTerminator(nullptr);
-  } else {
-    pthread_detach(terminator);
-  }
-}
+namespace pair_guard {
 
 namespace {
 
@@ -153,8 +38,6 @@ PairState& P() {
   return *state;
 }
 
-bool IsInproc(const std::string& address) { return address.compare(0, 9, "inproc://") == 0; }
-
 bool SameSocket(const PairEndpointRecord& a, const PairEndpointRecord& b) {
   return a.s == b.s && a.closing == b.closing;
 }
@@ -178,11 +61,12 @@ void Unlink(PairState& p, const PairEndpointRecord& gone) {
 
 }  // namespace
 
-int PairEndpoint(int s, const std::string& address, bool bind, int* err) {
+int Endpoint(int s, const std::string& address, bool bind, int* err) {
   PairState& p = P();
   // Held across nn_bind/nn_connect: inproc connections form inside them.
   std::lock_guard<std::mutex> lock(p.mutex);
-  PairEndpointRecord self{++p.serial, s, -1, address, IsInproc(address), !bind, 0, 0};
+  PairEndpointRecord self{++p.serial, s, -1, address, inproc_gate::IsInproc(address.c_str()),
+                          !bind,      0, 0};
   // The endpoint that an inproc connection made now would join, if any: the
   // PAIR bound there, or the PAIR connector waiting there.
   PairEndpointRecord* other = nullptr;
@@ -215,7 +99,7 @@ int PairEndpoint(int s, const std::string& address, bool bind, int* err) {
   return eid;
 }
 
-void PairShutdown(int s, int eid) {
+void Shutdown(int s, int eid) {
   PairState& p = P();
   std::lock_guard<std::mutex> lock(p.mutex);
   for (auto it = p.endpoints.begin(); it != p.endpoints.end(); ++it) {
@@ -227,7 +111,10 @@ void PairShutdown(int s, int eid) {
   }
 }
 
+}  // namespace pair_guard
+
 void CloseSocket(int s, bool inproc) {
+  using namespace pair_guard;
   PairState& p = P();
   unsigned long long ticket = 0;
   {
@@ -254,5 +141,4 @@ void CloseSocket(int s, bool inproc) {
           v.end());
 }
 
-}  // namespace global
 }  // namespace nnts
