@@ -75,6 +75,10 @@ describe('a worker whose environment goes away during a native call or callback'
       'terminate(), then worker.terminate() while the workers run devices',
     ],
     [
+      'terminate-while-workers-end',
+      'terminate() at the moment workers end (an environment half torn down deadlocked it)',
+    ],
+    [
       'workers-end-with-devices-running',
       'workers ending while their devices forward (their JavaScript side was leaked)',
     ],
