@@ -34,6 +34,7 @@ function load() {
 const addon = load();
 // Named one by one so that ES modules can import them by name too.
 exports.Socket = addon.Socket;
+exports.events = addon.events;
 exports.symbols = addon.symbols;
 exports.versions = addon.versions;
 exports.compiledFeatures = addon.compiledFeatures;
@@ -41,6 +42,5 @@ exports.strerror = addon.strerror;
 exports.setErrorClass = addon.setErrorClass;
 exports.device = addon.device;
 exports.terminate = addon.terminate;
-exports.terminated = addon.terminated;
-exports.setCopyThreshold = addon.setCopyThreshold;
-exports.getCopyThreshold = addon.getCopyThreshold;
+// Hooks for tests and benchmarks only; core never uses them.
+exports.testing = addon.testing;

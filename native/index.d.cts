@@ -1,10 +1,19 @@
 // The whole surface of the compiled addon. Internal: only @nanomsg-ts/core uses it.
 
-/**
- * Readiness bits: 1 = NN_RCVFD readable (a message waits), 2 = NN_SNDFD readable (can send).
- * `onReady` may also get 4, once, when terminate() was called: the watchers are stopped then.
- */
+/** A combination of the bits of `events`. */
 export type ReadyEvents = number;
+
+/**
+ * The readiness bits of `onReady(events)`, `watch(events)` and `poll(events)`:
+ * `readable` = NN_RCVFD readable (a message waits), `writable` = NN_SNDFD
+ * readable (a send can go). `onReady` may also get `terminated`, once, when
+ * terminate() was called: the watchers are stopped then.
+ */
+export declare const events: {
+  readonly readable: number;
+  readonly writable: number;
+  readonly terminated: number;
+};
 
 /** A message with its SP header (nn_recvmsg control data, level PROTO_SP, type SP_HDR). */
 export interface RawMessage {
@@ -32,18 +41,12 @@ export declare class Socket {
   /** nn_send with NN_DONTWAIT: true when taken, false on EAGAIN. */
   send(message: string | ArrayBufferView | ArrayBuffer): boolean;
   /**
-   * nn_recv with NN_MSG | NN_DONTWAIT: a Buffer, or undefined on EAGAIN.
-   * `retry` (default true): on EAGAIN, try again while NN_RCVFD still signals (a protocol
-   * such as SUB may drop what it dequeued and report EAGAIN with more waiting).
-   */
-  recv(retry?: boolean): Buffer | undefined;
-  /**
    * Up to `max` messages ready now, in order. Small messages (up to the copy
    * threshold and 2 KiB) are copied into `pool` from `offset` on, each as a 32-bit little-endian
    * length then its bytes, while they fit. Returns undefined when none is
    * ready, the end offset of what was written, a Buffer for a message that
    * does not go into the pool when it comes first, or `[end, Buffer]` when
-   * it comes after pooled ones. `retry` as for `recv`.
+   * it comes after pooled ones. `retry` as for `testing.recv`.
    */
   recvInto(
     pool: Buffer,
@@ -65,8 +68,6 @@ export declare class Socket {
   sendHeld(id: number): boolean;
   /** Frees a held chunk that will not be sent; unknown ids are ignored. */
   discard(id: number): void;
-  /** nn_recvmsg with NN_MSG | NN_DONTWAIT, body and SP header; undefined on EAGAIN. */
-  recvMsg(): RawMessage | undefined;
   /** Up to `max` messages with their headers ready now, in order. */
   recvMsgMany(max: number): RawMessage[];
   /** nn_poll with timeout 0: which of `events` (1 in, 2 out) are ready now. Never waits. */
@@ -91,7 +92,6 @@ export declare function symbols(): SymbolRow[];
 export declare function versions(): {
   compiled: [number, number, number];
   runtime: [number, number, number] | null;
-  minimumCurrent: number;
 };
 export declare function compiledFeatures(): Record<string, boolean>;
 export declare function strerror(errno: number): string;
@@ -117,7 +117,21 @@ export declare function device(a: Socket, b?: Socket): Promise<void>;
  * from their loops), then runs nn_term on a background thread.
  */
 export declare function terminate(): void;
-/** True once terminate() was called in any environment. */
-export declare function terminated(): boolean;
-export declare function setCopyThreshold(bytes: number): void;
-export declare function getCopyThreshold(): number;
+/** Hooks for tests and benchmarks only; core never uses them. */
+export declare const testing: {
+  /**
+   * nn_recv with NN_MSG | NN_DONTWAIT: a Buffer, or undefined on EAGAIN.
+   * `retry` (default true): on EAGAIN, try again while NN_RCVFD still signals (a protocol
+   * such as SUB may drop what it dequeued and report EAGAIN with more waiting).
+   */
+  recv(socket: Socket, retry?: boolean): Buffer | undefined;
+  /** nn_recvmsg with NN_MSG | NN_DONTWAIT, body and SP header; undefined on EAGAIN. */
+  recvMsg(socket: Socket): RawMessage | undefined;
+  /** True once terminate() was called in any environment. */
+  terminated(): boolean;
+  /** Received messages up to this size are copied; larger ones are adopted as external Buffers. */
+  setCopyThreshold(bytes: number): void;
+  getCopyThreshold(): number;
+  /** The oldest library ABI (NN_VERSION_CURRENT) the addon supports. */
+  readonly minimumCurrent: number;
+};

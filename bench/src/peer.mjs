@@ -144,9 +144,9 @@ async function ours(run, variant) {
   const { spec, size, count, warm } = run;
   // The addon core loads (the same module instance), for its copy threshold.
   native ??= packageRequire('@nanomsg-ts/native');
-  defaultThreshold ??= native.getCopyThreshold();
+  defaultThreshold ??= native.testing.getCopyThreshold();
   const threshold = spec.threshold ?? defaultThreshold;
-  native.setCopyThreshold(threshold === 'inf' ? Number.MAX_SAFE_INTEGER : threshold);
+  native.testing.setCopyThreshold(threshold === 'inf' ? Number.MAX_SAFE_INTEGER : threshold);
 
   const open = (protocol, receiving) => {
     const s = new Socket(protocol, receiving ? { receiveMaxSize: -1 } : {});

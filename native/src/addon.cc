@@ -82,17 +82,23 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   Napi::Function ctor = Socket::Define(env);
   socket_ctor = Napi::Persistent(ctor);
   exports.Set("Socket", ctor);
+  // The readiness bits of onReady(events) and watch(events), so that core
+  // reads them from here instead of writing them again.
+  Napi::Object events = Napi::Object::New(env);
+  events.Set("readable", static_cast<int>(kReadable));
+  events.Set("writable", static_cast<int>(kWritable));
+  events.Set("terminated", static_cast<int>(kTerminated));
+  events.Freeze();
+  exports.Set("events", events);
+  exports.Set("testing", MakeTestingHooks(env, this, kMinCurrent));
   DefineAddon(exports, {
                            InstanceMethod<&Addon::Symbols>("symbols"),
                            InstanceMethod<&Addon::Versions>("versions"),
                            InstanceMethod<&Addon::CompiledFeatures>("compiledFeatures"),
                            InstanceMethod<&Addon::StrError>("strerror"),
                            InstanceMethod<&Addon::SetErrorClass>("setErrorClass"),
-                           InstanceMethod<&Addon::SetCopyThreshold>("setCopyThreshold"),
-                           InstanceMethod<&Addon::GetCopyThreshold>("getCopyThreshold"),
                            InstanceMethod<&Addon::StartDevice>("device"),
                            InstanceMethod<&Addon::Terminate>("terminate"),
-                           InstanceMethod<&Addon::IsTerminated>("terminated"),
                        });
 }
 
@@ -219,10 +225,6 @@ Napi::Value Addon::StartDevice(const Napi::CallbackInfo& info) { return Device::
 // terminate(): nn_term for the whole process, without blocking this thread.
 void Addon::Terminate(const Napi::CallbackInfo&) { term::Terminate(this); }
 
-Napi::Value Addon::IsTerminated(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), term::Terminated());
-}
-
 Napi::Value Addon::MakeError(Napi::Env env, int err, const char* syscall,
                              const std::string* address) const {
   auto it = error_names_.find(err);
@@ -292,7 +294,6 @@ Napi::Value Addon::Versions(const Napi::CallbackInfo& info) {
   } else {
     out.Set("runtime", env.Null());
   }
-  out.Set("minimumCurrent", kMinCurrent);
   return out;
 }
 
@@ -335,19 +336,6 @@ void Addon::SetErrorClass(const Napi::CallbackInfo& info) {
     return;
   }
   error_class_ = Napi::Persistent(info[0].As<Napi::Function>());
-}
-
-void Addon::SetCopyThreshold(const Napi::CallbackInfo& info) {
-  if (!info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 0) {
-    ThrowRangeError(info.Env(), "threshold must be a non-negative number");
-    return;
-  }
-  double d = info[0].As<Napi::Number>().DoubleValue();
-  copy_threshold_ = d > 1e15 ? static_cast<size_t>(1e15) : static_cast<size_t>(d);
-}
-
-Napi::Value Addon::GetCopyThreshold(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(copy_threshold_));
 }
 
 }  // namespace nnts

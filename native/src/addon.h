@@ -13,8 +13,13 @@
 
 namespace nnts {
 
+class Addon;
 class Device;
 class Socket;
+
+// The addon's `testing` export: hooks for tests and benchmarks that are not
+// part of what core uses (testing_hooks.cc).
+Napi::Object MakeTestingHooks(Napi::Env env, Addon* addon, int minimum_current);
 
 // One instance per Node.js environment (main thread or worker), so nothing
 // here is shared between threads. Process-wide library state (nn_term) is
@@ -28,6 +33,7 @@ class Addon : public Napi::Addon<Addon> {
   // Messages up to this size are copied into a fresh Buffer; larger ones are
   // handed over as an external Buffer that frees the nanomsg message.
   size_t CopyThreshold() const { return copy_threshold_; }
+  void SetCopyThreshold(size_t bytes) { copy_threshold_ = bytes; }
   // Builds the error object to throw for errno `err` raised by `syscall`.
   Napi::Value MakeError(Napi::Env env, int err, const char* syscall,
                         const std::string* address = nullptr) const;
@@ -58,11 +64,8 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value CompiledFeatures(const Napi::CallbackInfo& info);
   Napi::Value StrError(const Napi::CallbackInfo& info);
   void SetErrorClass(const Napi::CallbackInfo& info);
-  void SetCopyThreshold(const Napi::CallbackInfo& info);
-  Napi::Value GetCopyThreshold(const Napi::CallbackInfo& info);
   Napi::Value StartDevice(const Napi::CallbackInfo& info);
   void Terminate(const Napi::CallbackInfo& info);
-  Napi::Value IsTerminated(const Napi::CallbackInfo& info);
   static void OnTerminateAsync(uv_async_t* handle);
   // The environment is being torn down (napi async cleanup hook): close every
   // socket, device and handle while the addon is still loaded, and let Node

@@ -47,13 +47,6 @@ bool MakeWakePipe(int fds[2]) {
   return true;
 }
 
-Socket* UnwrapSocket(Addon* addon, Napi::Value v) {
-  if (!v.IsObject()) return nullptr;
-  Napi::Object o = v.As<Napi::Object>();
-  if (!o.InstanceOf(addon->socket_ctor.Value())) return nullptr;
-  return Socket::Unwrap(o);
-}
-
 void CloseAsync(uv_async_t* handle) {
   uv_close(reinterpret_cast<uv_handle_t*>(handle),
            [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
@@ -71,14 +64,14 @@ struct Device::JsSide {
 
 Napi::Value Device::Start(Addon* addon, const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Socket* a = UnwrapSocket(addon, info[0]);
+  Socket* a = Socket::FromValue(addon, info[0]);
   Socket* b = nullptr;
   if (a == nullptr) {
     ThrowTypeError(env, "device: the first argument must be a native socket");
     return Napi::Value();
   }
   if (!info[1].IsUndefined() && !info[1].IsNull()) {
-    b = UnwrapSocket(addon, info[1]);
+    b = Socket::FromValue(addon, info[1]);
     if (b == nullptr) {
       ThrowTypeError(env, "device: the second argument must be a native socket or undefined");
       return Napi::Value();

@@ -63,13 +63,11 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::GetIntOption>("getIntOption"),
                          InstanceMethod<&Socket::GetStringOption>("getStringOption"),
                          InstanceMethod<&Socket::Send>("send"),
-                         InstanceMethod<&Socket::Recv>("recv"),
                          InstanceMethod<&Socket::RecvInto>("recvInto"),
                          InstanceMethod<&Socket::SendMsg>("sendMsg"),
                          InstanceMethod<&Socket::Hold>("hold"),
                          InstanceMethod<&Socket::SendHeld>("sendHeld"),
                          InstanceMethod<&Socket::Discard>("discard"),
-                         InstanceMethod<&Socket::RecvMsg>("recvMsg"),
                          InstanceMethod<&Socket::RecvMsgMany>("recvMsgMany"),
                          InstanceMethod<&Socket::PollNow>("poll"),
                          InstanceMethod<&Socket::Watch>("watch"),
@@ -163,6 +161,13 @@ void Socket::DetachDevice(Device* d) {
   devices_.erase(std::remove_if(devices_.begin(), devices_.end(),
                                 [d](const std::shared_ptr<Device>& p) { return p.get() == d; }),
                  devices_.end());
+}
+
+Socket* Socket::FromValue(Addon* addon, Napi::Value v) {
+  if (!v.IsObject()) return nullptr;
+  Napi::Object o = v.As<Napi::Object>();
+  if (!o.InstanceOf(addon->socket_ctor.Value())) return nullptr;
+  return Socket::Unwrap(o);
 }
 
 Napi::Value Socket::Id(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), s_); }

@@ -41,6 +41,14 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   // The nanomsg socket number, -1 once closed.
   int Handle() const { return s_; }
+  // The Socket behind a JavaScript value of this environment, or nullptr.
+  static Socket* FromValue(Addon* addon, Napi::Value v);
+
+  // For tests only (testing_hooks.cc): one message as a Buffer, or
+  // undefined on EAGAIN (see RecvFirst for `retry`); RecvMsg the same with
+  // its SP header, as { body, header }.
+  Napi::Value Recv(Napi::Env env, bool retry);
+  Napi::Value RecvMsg(Napi::Env env);
   // Devices forwarding from or to this socket; close() stops them before
   // nn_close.
   void AttachDevice(std::shared_ptr<Device> d) { devices_.push_back(std::move(d)); }
@@ -72,9 +80,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value SendMsg(const Napi::CallbackInfo& info);
 
   // socket_recv.cc
-  Napi::Value Recv(const Napi::CallbackInfo& info);
   Napi::Value RecvInto(const Napi::CallbackInfo& info);
-  Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);
   // nn_recv of one message (NN_MSG, NN_DONTWAIT): its length, or -errno
   // (-EAGAIN when none is ready).

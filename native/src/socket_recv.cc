@@ -72,17 +72,14 @@ Napi::Value Socket::BodyBuffer(Napi::Env env, void* msg, size_t len) {
   return buf;
 }
 
-// recv(retry = true): one message as a Buffer, or undefined on EAGAIN (see
-// RecvFirst for `retry`).
-Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value Socket::Recv(Napi::Env env, bool retry) {
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
   void* msg = nullptr;
   int rc;
   {
     inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
     if (!gate.entered()) return env.Undefined();
-    rc = RecvFirst(OptionalFlag(info, 0, true), &msg);
+    rc = RecvFirst(retry, &msg);
   }
   if (rc >= 0) return BodyBuffer(env, msg, static_cast<size_t>(rc));
   if (rc == -EAGAIN) return env.Undefined();
@@ -189,11 +186,7 @@ Napi::Value Socket::RecvMsgOne(Napi::Env env) {
   return out;
 }
 
-// recvMsg(): { body, header } with nn_recvmsg and NN_DONTWAIT, or undefined
-// on EAGAIN. `header` holds the SP header bytes (empty on a cooked socket,
-// whose protocol consumed them).
-Napi::Value Socket::RecvMsg(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value Socket::RecvMsg(Napi::Env env) {
   if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
   return RecvMsgOne(env);
 }

@@ -14,9 +14,8 @@ const native = createRequire(join(nativeDir, 'package.json'))(
 
 type NativeSocket = NativeTypes.Socket;
 
-/** The addon's own readiness bits (index.d.cts), not nanomsg values. */
-const READABLE = 1;
-const WRITABLE = 2;
+/** The addon's own readiness bits (its `events` export), not nanomsg values. */
+const { readable: READABLE, writable: WRITABLE } = native.events;
 
 const table = new Map(native.symbols().map((row) => [row[0], row]));
 /** A nanomsg value by name, from the library's own symbol table. */
@@ -93,6 +92,15 @@ describe('native symbols()', () => {
   });
 });
 
+describe('native events', () => {
+  it('are three distinct single bits, frozen', () => {
+    const bits = [native.events.readable, native.events.writable, native.events.terminated];
+    for (const bit of bits) expect(bit & (bit - 1)).toBe(0);
+    expect(new Set(bits).size).toBe(3);
+    expect(Object.isFrozen(native.events)).toBe(true);
+  });
+});
+
 describe('native versions()', () => {
   it('compiled and runtime ABI triples; runtime from NN_VERSION_*', () => {
     const v = native.versions();
@@ -102,7 +110,7 @@ describe('native versions()', () => {
       sym('NN_VERSION_REVISION'),
       sym('NN_VERSION_AGE'),
     ]);
-    expect(v.minimumCurrent).toBeLessThanOrEqual(v.compiled[0]);
+    expect(native.testing.minimumCurrent).toBeLessThanOrEqual(v.compiled[0]);
   });
 });
 
@@ -155,13 +163,13 @@ describe('native setErrorClass()', () => {
   });
 });
 
-describe('native setCopyThreshold()/getCopyThreshold()', () => {
+describe('native testing.setCopyThreshold()/getCopyThreshold()', () => {
   it('round trip; messages below and above it arrive byte-exact; RangeError for a negative size', async () => {
-    const before = native.getCopyThreshold();
+    const before = native.testing.getCopyThreshold();
     expect(Number.isInteger(before)).toBe(true);
     try {
-      native.setCopyThreshold(16);
-      expect(native.getCopyThreshold()).toBe(16);
+      native.testing.setCopyThreshold(16);
+      expect(native.testing.getCopyThreshold()).toBe(16);
       const [a, b] = pair();
       const small = Buffer.from('0123456789');
       const large = Buffer.from('x'.repeat(100) + 'end');
@@ -173,12 +181,12 @@ describe('native setCopyThreshold()/getCopyThreshold()', () => {
       if (!Array.isArray(got)) throw new Error(`two messages came as ${String(got)}`);
       expect(unpool(pool, 0, got[0])).toEqual([small]);
       expect(got[1].equals(large)).toBe(true);
-      expect(() => native.setCopyThreshold(-1)).toThrow(RangeError);
-      expect(native.getCopyThreshold()).toBe(16);
+      expect(() => native.testing.setCopyThreshold(-1)).toThrow(RangeError);
+      expect(native.testing.getCopyThreshold()).toBe(16);
     } finally {
-      native.setCopyThreshold(before);
+      native.testing.setCopyThreshold(before);
     }
-    expect(native.getCopyThreshold()).toBe(before);
+    expect(native.testing.getCopyThreshold()).toBe(before);
   });
 });
 
@@ -277,12 +285,12 @@ describe('native Socket.send()', () => {
   });
 });
 
-describe('native Socket.recv()', () => {
+describe('native testing.recv(socket)', () => {
   it('undefined on EAGAIN, then the message as a Buffer', async () => {
     const [a, b] = pair();
-    expect(a.recv()).toBeUndefined();
+    expect(native.testing.recv(a)).toBeUndefined();
     b.send('hello');
-    const got = await until(() => a.recv(), 'a message');
+    const got = await until(() => native.testing.recv(a), 'a message');
     expect(Buffer.isBuffer(got)).toBe(true);
     expect(got.toString()).toBe('hello');
   });
@@ -362,7 +370,7 @@ describe('native Socket.hold()/sendHeld()/discard()', () => {
     const pull = socket('NN_PULL');
     pull.connect(where);
     await until(() => push.sendHeld(id), 'the held copy taken');
-    expect(String(await until(() => pull.recv(), 'the message'))).toBe('held bytes');
+    expect(String(await until(() => native.testing.recv(pull), 'the message'))).toBe('held bytes');
     // Sent: the library owns it; the id is gone.
     expect(() => push.sendHeld(id)).toThrow(RangeError);
     push.discard(other);
@@ -379,7 +387,7 @@ describe('native Socket.hold()/sendHeld()/discard()', () => {
   });
 });
 
-describe('native Socket.sendMsg()/recvMsg()/recvMsgMany()', () => {
+describe('native Socket.sendMsg()/recvMsgMany(), testing.recvMsg(socket)', () => {
   it('a raw REP gets requests with their SP headers and answers through them', async () => {
     const where = inproc();
     const rep = socket('NN_REP', { raw: true });
@@ -389,13 +397,13 @@ describe('native Socket.sendMsg()/recvMsg()/recvMsgMany()', () => {
     req1.connect(where);
     req2.connect(where);
     expect(req1.send('q1')).toBe(true);
-    const one = await until(() => rep.recvMsg(), 'a raw request');
+    const one = await until(() => native.testing.recvMsg(rep), 'a raw request');
     expect(one.body.toString()).toBe('q1');
     expect(one.header.length).toBeGreaterThanOrEqual(4);
     // The request id ends the header, with its top bit set.
     expect(one.header[one.header.length - 4]! & 0x80).toBe(0x80);
     expect(rep.sendMsg('a1', one.header)).toBe(true);
-    expect((await until(() => req1.recv(), 'the reply')).toString()).toBe('a1');
+    expect((await until(() => native.testing.recv(req1), 'the reply')).toString()).toBe('a1');
 
     expect(req2.send('q2')).toBe(true);
     expect(req1.send('q3')).toBe(true);
@@ -409,7 +417,7 @@ describe('native Socket.sendMsg()/recvMsg()/recvMsgMany()', () => {
     const all = [...many, ...rest];
     expect(all.map((m) => m.body.toString()).sort()).toEqual(['q2', 'q3']);
     for (const m of all) expect(m.header.length).toBeGreaterThanOrEqual(4);
-    expect(rep.recvMsg()).toBeUndefined();
+    expect(native.testing.recvMsg(rep)).toBeUndefined();
     expect(() => rep.recvMsgMany(0)).toThrow(RangeError);
   });
 });
@@ -447,7 +455,7 @@ describe('native Socket.watch()', () => {
     b.send('wake');
     await until(() => events.length > 0, 'onReady(1)');
     expect(events).toEqual([READABLE]);
-    expect(a.recv()?.toString()).toBe('wake');
+    expect(native.testing.recv(a)?.toString()).toBe('wake');
     events.length = 0;
     a.watch(WRITABLE);
     await until(() => events.length > 0, 'onReady(2)');
@@ -469,20 +477,20 @@ describe('native Socket.watch(events, keep)', () => {
     b.send('1');
     await sleep(30);
     expect(events).toEqual([]);
-    expect(a.recv()?.toString()).toBe('1');
+    expect(native.testing.recv(a)?.toString()).toBe('1');
     // Running, then kept: it still fires.
     a.watch(READABLE);
     b.send('2');
     await until(() => events.length > 0, 'onReady(1)');
     a.watch(0, READABLE);
-    expect(a.recv()?.toString()).toBe('2');
+    expect(native.testing.recv(a)?.toString()).toBe('2');
     events.length = 0;
     b.send('3');
     await until(() => events.length > 0, 'onReady(1) from the kept watcher');
     expect(events[0]).toBe(READABLE);
     // Stopped for good.
     a.watch(0, 0);
-    expect(a.recv()?.toString()).toBe('3');
+    expect(native.testing.recv(a)?.toString()).toBe('3');
     events.length = 0;
     b.send('4');
     await sleep(30);
@@ -496,7 +504,7 @@ describe('native Socket.statistic()', () => {
     const [a, b] = pair();
     expect(b.statistic(sym('NN_STAT_MESSAGES_SENT'))).toBe(0);
     b.send('12345');
-    await until(() => a.recv(), 'the message');
+    await until(() => native.testing.recv(a), 'the message');
     expect(b.statistic(sym('NN_STAT_MESSAGES_SENT'))).toBe(1);
     expect(b.statistic(sym('NN_STAT_BYTES_SENT'))).toBe(5);
     expect(a.statistic(sym('NN_STAT_MESSAGES_RECEIVED'))).toBe(1);
@@ -514,7 +522,7 @@ describe('native Socket.close()', () => {
     await closing;
     await expect(s.close()).resolves.toBeUndefined();
     expect(thrown(() => s.send('x'))).toMatchObject({ code: 'EBADF', syscall: 'nn_send' });
-    expect(thrown(() => s.recv())).toMatchObject({ code: 'EBADF' });
+    expect(thrown(() => native.testing.recv(s))).toMatchObject({ code: 'EBADF' });
     expect(thrown(() => s.bind(where))).toMatchObject({ code: 'EBADF' });
     const again = socket();
     expect(Number.isInteger(again.bind(where))).toBe(true);
@@ -541,11 +549,13 @@ describe('native device()', () => {
     );
     void outcome.then(() => (settled = true));
     await until(() => client.send('through the device'), 'the device to take a message');
-    expect((await until(() => server.recv(), 'the forwarded message')).toString()).toBe(
-      'through the device',
-    );
+    expect(
+      (await until(() => native.testing.recv(server), 'the forwarded message')).toString(),
+    ).toBe('through the device');
     await until(() => server.send('and back'), 'the device to take the answer');
-    expect((await until(() => client.recv(), 'the answer')).toString()).toBe('and back');
+    expect((await until(() => native.testing.recv(client), 'the answer')).toString()).toBe(
+      'and back',
+    );
     expect(settled).toBe(false);
     await a.close();
     expect(await outcome).toBe('EBADF');
