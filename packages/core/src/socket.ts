@@ -682,7 +682,6 @@ export abstract class SocketBase implements AsyncDisposable {
    */
   #take(retry: boolean): Received | undefined {
     if (this.raw) {
-      if (this.#batch === 1) return this.#native.recvMsg();
       const batch = this.#native.recvMsgMany(this.#batch);
       for (let i = 1; i < batch.length; i++) this.#inbox.push(batch[i]!);
       return batch[0];
