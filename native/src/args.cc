@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <cstdint>
+#include <string>
 
 #include "errors.h"
 
@@ -96,6 +97,11 @@ bool OptionalFlag(const Napi::CallbackInfo& info, size_t i, bool fallback) {
   if (i >= info.Length()) return fallback;
   bool value;
   return napi_get_value_bool(info.Env(), info[i], &value) == napi_ok ? value : fallback;
+}
+
+void ThrowBadArgument(Napi::Env env, const char* expected) {
+  std::string message = std::string("@nanomsg-ts/native: expected ") + expected;
+  ThrowTypeError(env, message.c_str());
 }
 
 }  // namespace nnts

@@ -16,6 +16,10 @@ bool GetBytes(Napi::Value v, const char** data, size_t* len);
 bool GetInt(const Napi::CallbackInfo& info, size_t i, int* out);
 // The `max` argument of recvInto / recvMsgMany: an integer of at least 1.
 bool GetBatchMax(const Napi::CallbackInfo& info, size_t i, int* max);
+// A TypeError for an argument of the wrong kind, `expected` saying what was
+// wanted. Core checks and explains what users pass; this is only reached by
+// a wrong internal call.
+void ThrowBadArgument(Napi::Env env, const char* expected);
 // An optional boolean argument, `fallback` when absent or not a boolean.
 bool OptionalFlag(const Napi::CallbackInfo& info, size_t i, bool fallback);
 

@@ -176,7 +176,7 @@ Napi::Value Socket::EndpointCall(const Napi::CallbackInfo& info, bool bind) {
   Napi::Env env = info.Env();
   const char* syscall = bind ? "nn_bind" : "nn_connect";
   if (!info[0].IsString()) {
-    ThrowTypeError(env, "address must be a string");
+    ThrowBadArgument(env, "a string address");
     return Napi::Value();
   }
   std::string addr = info[0].As<Napi::String>().Utf8Value();
@@ -246,7 +246,7 @@ Napi::Value Socket::SetBytesOption(const Napi::CallbackInfo& info) {
     data = text.data();
     len = text.size();
   } else if (!GetBytes(info[2], &data, &len)) {
-    ThrowTypeError(env, "option value must be a string or bytes");
+    ThrowBadArgument(env, "a string or bytes option value");
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_setsockopt")) return Napi::Value();

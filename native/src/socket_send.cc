@@ -44,7 +44,7 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
     const char* data;
     size_t len;
     if (!GetBytes(info[0], &data, &len)) {
-      ThrowTypeError(env, "message must be a string, Buffer, TypedArray, DataView or ArrayBuffer");
+      ThrowBadArgument(env, "a string or bytes message");
       return Napi::Value();
     }
     if (!CheckOpen(env, "nn_send")) return Napi::Value();
@@ -71,7 +71,7 @@ Napi::Value Socket::Hold(const Napi::CallbackInfo& info) {
   const char* data;
   size_t len;
   if (!GetBytes(info[0], &data, &len)) {
-    ThrowTypeError(env, "message must be a Buffer, TypedArray, DataView or ArrayBuffer");
+    ThrowBadArgument(env, "a bytes message");
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_send")) return Napi::Value();
@@ -130,13 +130,13 @@ Napi::Value Socket::SendMsg(const Napi::CallbackInfo& info) {
     data = text.data();
     len = text.size();
   } else if (!GetBytes(info[0], &data, &len)) {
-    ThrowTypeError(env, "body must be a string, Buffer, TypedArray, DataView or ArrayBuffer");
+    ThrowBadArgument(env, "a string or bytes body");
     return Napi::Value();
   }
   const char* header;
   size_t header_len;
   if (!GetBytes(info[1], &header, &header_len)) {
-    ThrowTypeError(env, "header must be a Buffer, TypedArray, DataView or ArrayBuffer");
+    ThrowBadArgument(env, "a bytes header");
     return Napi::Value();
   }
   if (!CheckOpen(env, "nn_sendmsg")) return Napi::Value();
