@@ -7,6 +7,7 @@ import {
   type OptionSpec,
   type OptionValue,
 } from './options.js';
+import { unwatchAbort, watchAbort } from './abort.js';
 import { Queue } from './queue.js';
 import { lib, nnError, symbol } from './symbols.js';
 
@@ -193,6 +194,44 @@ const DONE: Promise<IteratorResult<Buffer, undefined>> = /* @__PURE__ */ Promise
   done: true,
   value: undefined,
 });
+
+/**
+ * Most timeouts rejected in one event-loop turn. Each rejection builds an
+ * error, stack trace included (microseconds each): when many operations time
+ * out at once (100,000 sends with one timeout), the ones beyond this wait in
+ * `overdue` and are rejected a batch per turn, so the loop is never held long.
+ * They left their socket's queue when their time came; only the rejection waits.
+ */
+const EXPIRE_BATCH = 1024;
+let expireBudget = EXPIRE_BATCH;
+let expireTurnScheduled = false;
+const overdue = /* @__PURE__ */ new Queue<Waiter<never>>();
+
+function expire(waiter: Waiter<never>): void {
+  if (!expireTurnScheduled) {
+    expireTurnScheduled = true;
+    setImmediate(nextExpireTurn);
+  }
+  if (overdue.length === 0 && expireBudget > 0) {
+    expireBudget--;
+    waiter.reject(nnError('ETIMEDOUT', waiter.syscall));
+  } else {
+    overdue.push(waiter);
+  }
+}
+
+function nextExpireTurn(): void {
+  expireTurnScheduled = false;
+  expireBudget = EXPIRE_BATCH;
+  for (let w = overdue.shift(); w !== undefined; w = overdue.shift()) {
+    w.reject(nnError('ETIMEDOUT', w.syscall));
+    if (--expireBudget === 0) break;
+  }
+  if (overdue.length > 0 || expireBudget < EXPIRE_BATCH) {
+    expireTurnScheduled = true;
+    setImmediate(nextExpireTurn);
+  }
+}
 
 // Sockets collected unclosed are closed off the JavaScript thread.
 const unclosed = /* @__PURE__ */ new FinalizationRegistry<NativeSocket>((native) => {
@@ -523,7 +562,6 @@ export abstract class SocketBase implements AsyncDisposable {
         syscall,
       };
       this.#arm(item, this.#senders, timeout);
-      this.#senders.push(item);
       this.#updateWatch();
     });
   }
@@ -657,7 +695,6 @@ export abstract class SocketBase implements AsyncDisposable {
         kind,
       };
       this.#arm(waiter, this.#receivers, timeout);
-      this.#receivers.push(waiter);
       this.#updateWatch();
     });
   }
@@ -762,16 +799,18 @@ export abstract class SocketBase implements AsyncDisposable {
 
   // ---- waiting -------------------------------------------------------------
 
+  /** Queues `waiter` and arms its timeout and signal, which take it out of `queue` again. */
   #arm<T extends Waiter<never> | Waiter<unknown>>(
     waiter: T,
     queue: Queue<T>,
     timeout: number,
   ): void {
+    const entry = queue.push(waiter);
     if (timeout > 0) {
       waiter.timer = setTimeout(() => {
-        if (queue.remove(waiter)) {
+        if (queue.remove(entry)) {
           this.#settle(waiter);
-          waiter.reject(nnError('ETIMEDOUT', waiter.syscall));
+          expire(waiter as Waiter<never>);
           this.#updateWatch();
         }
       }, timeout);
@@ -779,19 +818,19 @@ export abstract class SocketBase implements AsyncDisposable {
     const signal = waiter.signal;
     if (signal !== undefined) {
       waiter.onAbort = () => {
-        if (queue.remove(waiter)) {
+        if (queue.remove(entry)) {
           this.#settle(waiter);
           waiter.reject(signal.reason);
           this.#updateWatch();
         }
       };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      watchAbort(signal, waiter.onAbort);
     }
   }
 
   #settle(waiter: Waiter<never> | Waiter<unknown>): void {
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    if (waiter.onAbort !== undefined) unwatchAbort(waiter.signal!, waiter.onAbort);
     // A send that will not happen frees its native copy (close frees them all).
     const held = (waiter as Partial<PendingSend>).held;
     if (held !== undefined) {
