@@ -673,7 +673,12 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     let timeout: number;
     try {
-      timeout = opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number);
+      // Iteration waits without limit: a `for await` loop ends when the
+      // socket closes, not when it has been idle for receiveTimeout.
+      timeout =
+        kind === ITERATE
+          ? -1
+          : (opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number));
       if (timeout === 0) {
         // Not waiting at all: look once more the way tryRecv does (past
         // messages the protocol dropped), as no watcher will.
@@ -787,7 +792,11 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#updateWatch();
   }
 
-  /** The messages received, for `for await`; ends when the socket is closed. See `Socket[Symbol.asyncIterator]`. */
+  /**
+   * The messages received, for `for await`: waits for each without limit
+   * (`receiveTimeout` does not apply) and ends when the socket is closed.
+   * See `Socket[Symbol.asyncIterator]`.
+   */
   protected doIterate(): AsyncIterableIterator<Buffer> {
     const iterator: AsyncIterableIterator<Buffer> = {
       next: () => this.#receive(ITERATE, undefined) as Promise<IteratorResult<Buffer, undefined>>,
@@ -1327,7 +1336,17 @@ export class Socket extends SocketBase {
     return this.doSendMessage(message, opts);
   }
 
-  /** Yields every message received; completes when the socket is closed. */
+  /**
+   * Yields every message received, in the queue of `recv`. Waits for each
+   * message without limit (`receiveTimeout` applies to `recv`, not here) and
+   * completes, without throwing, when the socket is closed; `break` leaves the
+   * socket open. Other failures (`'EFSM'` where the protocol forbids a
+   * receive, `'ETERM'`) are thrown.
+   * @example
+   * ```ts
+   * for await (const m of sock) console.log(m.toString()); // until sock.close()
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
     return this.doIterate();
   }
