@@ -347,6 +347,12 @@ export abstract class SocketBase implements AsyncDisposable {
   #endpoints: Endpoint[] = [];
   /** Subscriptions of a SUB socket, by topic bytes, with their counts. */
   #topics = new Map<string, number>();
+  /**
+   * One exchange at a time: the library keeps the return path of the last
+   * request received only, so the socket never receives ahead of its caller
+   * and refuses a receive while another is pending.
+   */
+  #oneExchange: boolean;
   #batch: number;
   #newExchangeOnSend: boolean;
   /** Settlements held for the event loop's next turn, in order (see `#now`). */
@@ -391,7 +397,8 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     // A cooked REP or RESPONDENT forgets a request's return path when the next
     // one is received, so it must never receive ahead of its caller.
-    this.#batch = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT') ? 1 : BATCH;
+    this.#oneExchange = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT');
+    this.#batch = this.#oneExchange ? 1 : BATCH;
     // A cooked REQ or SURVEYOR drops the answers to an exchange once a new one
     // starts; answers fetched ahead of the caller are dropped the same way.
     this.#newExchangeOnSend = !raw && (protocol === 'NN_REQ' || protocol === 'NN_SURVEYOR');
@@ -660,6 +667,7 @@ export abstract class SocketBase implements AsyncDisposable {
       // An already-aborted signal rejects at once and takes no message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
+      this.#checkOneExchange(syscall);
       if (this.#receivers.length === 0) {
         const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take(false));
         if (ready !== undefined) return this.#now(shape(ready, kind));
@@ -707,6 +715,7 @@ export abstract class SocketBase implements AsyncDisposable {
   /** Receives one message if one is ready now. See `Socket.tryRecv`. */
   protected doTryRecv(): Buffer | undefined {
     if (this.#terminated) throw this.#eterm('nn_recv');
+    this.#checkOneExchange('nn_recv');
     const ready = this.#inbox.shift();
     if (ready !== undefined) return shape(ready, BODY) as Buffer;
     if (this.#closed) throw this.#badf('nn_recv');
@@ -887,6 +896,17 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#native.watch(want, keep);
     this.#watching = want;
     this.#kept = running & ~want & keep;
+  }
+
+  /**
+   * On a one-exchange socket, a second receive while one is pending would
+   * take the next request and with it the return path of the reply the first
+   * caller is about to send: refused with EFSM.
+   */
+  #checkOneExchange(syscall: string): void {
+    if (this.#oneExchange && this.#receivers.length > 0) {
+      throw nnError('EFSM', syscall, 'another receive is pending: one exchange at a time');
+    }
   }
 
   /** Throws unless the socket may still be used. */
@@ -1301,7 +1321,12 @@ export class Socket extends SocketBase {
     return this.doTrySend(message);
   }
 
-  /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
+  /**
+   * Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means
+   * none is, or earlier `recv` calls wait for it.
+   * @throws NanomsgError `'EFSM'` while a `recv` is pending on a socket that
+   * handles one exchange at a time (a cooked REP or RESPONDENT)
+   */
   tryRecv(): Buffer | undefined {
     return this.doTryRecv();
   }
