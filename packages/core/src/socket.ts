@@ -418,7 +418,7 @@ export abstract class SocketBase implements AsyncDisposable {
     return this.#closed;
   }
 
-  /** The endpoints made by `bind` and `connect` and not shut down. */
+  /** The endpoints made by `bind` and `connect` and not shut down; none once closed. */
   get endpoints(): readonly Endpoint[] {
     return this.#endpoints.slice();
   }
@@ -996,6 +996,7 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#watching = 0;
     const closing = this.#native.close();
     this.#closing = closing;
+    this.#endpoints.length = 0; // nn_close removes them
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       this.#settle(waiter);

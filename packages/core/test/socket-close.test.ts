@@ -193,6 +193,17 @@ describe('Socket after close', () => {
     expect(seen).toEqual([]);
   });
 
+  it('endpoints: empty from close() on (closing removed them all)', async () => {
+    const sock = new Socket('NN_PAIR');
+    bindAny(sock, 'inproc');
+    sock.connect('inproc://nobody-yet');
+    expect(sock.endpoints).toHaveLength(2);
+    const closing = sock.close();
+    expect(sock.endpoints).toEqual([]);
+    await closing;
+    expect(sock.endpoints).toEqual([]);
+  });
+
   it('id, protocol and raw stay readable', async () => {
     const { sock } = await closedSocket();
     expect(sock.protocol).toBe('NN_PAIR');
