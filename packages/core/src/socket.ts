@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { mixedFamilies, mixedFamiliesError } from './address.js';
 import type { NativeSocket } from './native.js';
 import {
@@ -89,7 +90,12 @@ export interface SocketOptionProperties {
   maxTtl: number;
   /** `NN_TCP_NODELAY` at level `NN_TCP`: disable Nagle's algorithm. */
   tcpNoDelay: boolean;
-  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
+  /**
+   * `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or
+   * binary. A text socket sends valid UTF-8 only: `send`, `trySend` and
+   * `sendMessage` refuse other bytes with `'EINVAL'` before the library sees
+   * them (the peer would drop the frame and the connection with it).
+   */
   wsMessageType: 'text' | 'binary';
 }
 
@@ -263,6 +269,13 @@ function isMessage(m: unknown): m is Message {
   return typeof m === 'string' || ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
 }
 
+/** The bytes of a message, as `isUtf8` and `Buffer.concat` take them. */
+function bytesOf(m: Message): Uint8Array {
+  if (typeof m === 'string') return Buffer.from(m, 'utf8');
+  if (m instanceof ArrayBuffer) return new Uint8Array(m);
+  return new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
+}
+
 function isBytes(m: unknown): m is ArrayBufferView | ArrayBuffer {
   return ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
 }
@@ -339,6 +352,8 @@ export abstract class SocketBase implements AsyncDisposable {
   /** `receiveTimeout` and `sendTimeout` as last read; undefined until read or after any option is set. */
   #rcvTimeout: number | undefined;
   #sndTimeout: number | undefined;
+  /** Whether `wsMessageType` is text, as last read; undefined until read or after any option is set. */
+  #wsText: boolean | undefined;
   #terminated = false;
   #inbox = new Queue<Received>();
   #receivers = new Queue<Receiver>();
@@ -535,6 +550,7 @@ export abstract class SocketBase implements AsyncDisposable {
       // when the socket could take the message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.#checkUsable(syscall);
+      this.#checkText(message, header, syscall);
       if (this.#senders.length === 0 && this.#sendNow(message, header)) return this.#now(undefined);
     } catch (error) {
       return Promise.reject(error);
@@ -620,8 +636,31 @@ export abstract class SocketBase implements AsyncDisposable {
       throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
     }
     this.#checkUsable('nn_send');
+    this.#checkText(message, undefined, 'nn_send');
     if (this.#senders.length > 0) return false;
     return this.#sendNow(message, undefined);
+  }
+
+  /**
+   * Refuses bytes that are not valid UTF-8 on a socket whose ws frames are
+   * text: the peer would drop the frame and the connection, for good. Strings
+   * are always valid; a binary socket pays one field read.
+   */
+  #checkText(
+    message: Message,
+    header: ArrayBufferView | ArrayBuffer | undefined,
+    syscall: string,
+  ): void {
+    const noHeader = header === undefined || header.byteLength === 0;
+    if (typeof message === 'string' && noHeader) return;
+    if (!(this.#wsText ??= lib().features.websocket === true && this.wsMessageType === 'text')) {
+      return;
+    }
+    // The frame carries the SP header, then the body.
+    const frame = noHeader ? bytesOf(message) : Buffer.concat([bytesOf(header), bytesOf(message)]);
+    if (!isUtf8(frame)) {
+      throw nnError('EINVAL', syscall, 'wsMessageType is "text": the message must be valid UTF-8');
+    }
   }
 
   #flush(): void {
@@ -1029,7 +1068,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   #setOption(spec: OptionSpec, value: unknown): void {
-    this.#rcvTimeout = this.#sndTimeout = undefined;
+    this.#rcvTimeout = this.#sndTimeout = this.#wsText = undefined;
     const encoded = encodeOption(spec, value);
     const { info, level } = spec;
     if (typeof encoded === 'number') {
@@ -1229,7 +1268,12 @@ export abstract class SocketBase implements AsyncDisposable {
   set tcpNoDelay(value: boolean) {
     this.setOptionValue('NN_TCP_NODELAY', value);
   }
-  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
+  /**
+   * `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or
+   * binary. A text socket sends valid UTF-8 only: `send`, `trySend` and
+   * `sendMessage` refuse other bytes with `'EINVAL'` before the library sees
+   * them (the peer would drop the frame and the connection with it).
+   */
   get wsMessageType(): 'text' | 'binary' {
     this.#require('websocket', 'nn_getsockopt');
     return this.option('NN_WS_MSG_TYPE') === symbol('NN_WS_MSG_TYPE_TEXT') ? 'text' : 'binary';
@@ -1302,7 +1346,8 @@ export class Socket extends SocketBase {
    * waits, without blocking the event loop, and sends keep their order.
    * A message that has to wait is copied first, so the caller may reuse its
    * buffer at once.
-   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
+   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it,
+   * `'EINVAL'` for bytes that are not UTF-8 when `wsMessageType` is `'text'`
    */
   send(message: Message, opts?: OperationOptions): Promise<void> {
     return this.doSend(message, opts);
