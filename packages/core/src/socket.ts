@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { markAsUntransferable } from 'node:worker_threads';
 import { mixedFamilies, mixedFamiliesError } from './address.js';
 import type { NativeSocket } from './native.js';
 import {
@@ -781,6 +782,10 @@ export abstract class SocketBase implements AsyncDisposable {
     // little-endian length then its bytes, and handed out as views of it.
     if (pool === undefined || pool.length - poolAt < POOL_MIN_FREE) {
       pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+      // As Node.js does for its own Buffer pool: transferring one message's
+      // `buffer` (postMessage, structuredClone) would detach the pool and
+      // empty every other message in it. Node.js copies it instead.
+      markAsUntransferable(pool.buffer);
       poolAt = 0;
     }
     const into = pool;
