@@ -3,31 +3,38 @@
 // there, so 100,000 operations sharing a signal cost seconds in
 // addEventListener alone; here each costs a Set insertion.
 
-const callbacksOf = new WeakMap<AbortSignal, Set<() => void>>();
+interface Watch {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const watches = new WeakMap<AbortSignal, Watch>();
 
 /** @internal Calls `callback` (once) when `signal` aborts, unless `unwatchAbort` comes first. */
 export function watchAbort(signal: AbortSignal, callback: () => void): void {
-  let callbacks = callbacksOf.get(signal);
-  if (callbacks === undefined) {
-    const set = new Set<() => void>();
-    callbacks = set;
-    callbacksOf.set(signal, set);
-    // Kept while the signal lives, even with no callback left: a signal used
-    // for one operation after another then costs no listener per operation.
-    signal.addEventListener(
-      'abort',
-      () => {
-        callbacksOf.delete(signal);
-        for (const cb of set) cb();
-        set.clear();
-      },
-      { once: true },
-    );
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    const callbacks = new Set<() => void>();
+    const listener = (): void => {
+      watches.delete(signal);
+      for (const cb of callbacks) cb();
+      callbacks.clear();
+    };
+    watch = { callbacks, listener };
+    watches.set(signal, watch);
+    signal.addEventListener('abort', listener, { once: true });
   }
-  callbacks.add(callback);
+  watch.callbacks.add(callback);
 }
 
 /** @internal Forgets a `callback` given to `watchAbort`. */
 export function unwatchAbort(signal: AbortSignal, callback: () => void): void {
-  callbacksOf.get(signal)?.delete(callback);
+  const watch = watches.get(signal);
+  if (watch === undefined || !watch.callbacks.delete(callback)) return;
+  // With the last one gone no listener stays: Node.js keeps a signal that
+  // has 'abort' listeners, e.g. an AbortSignal.timeout(), alive until it fires.
+  if (watch.callbacks.size === 0) {
+    watches.delete(signal);
+    signal.removeEventListener('abort', watch.listener);
+  }
 }
