@@ -222,14 +222,15 @@ describe.each(transports)('Socket received messages and transfer over %s', (tran
     expect(kept[0]!.buffer).toBe(kept[5]!.buffer);
     // Node.js 20 copies an untransferable ArrayBuffer named in a transfer
     // list; later versions throw DataCloneError. Either way nothing detaches.
+    const bufferOf = (m: Buffer) => m.buffer as ArrayBuffer;
     const attempts: [string, () => unknown][] = [
-      ['structuredClone', () => structuredClone(kept[1]!, { transfer: [kept[1]!.buffer] })],
+      ['structuredClone', () => structuredClone(kept[1]!, { transfer: [bufferOf(kept[1]!)] })],
       [
         'postMessage',
         () => {
           const { port1, port2 } = new MessageChannel();
           try {
-            port1.postMessage(kept[2]!, [kept[2]!.buffer]);
+            port1.postMessage(kept[2]!, [bufferOf(kept[2]!)]);
           } finally {
             port1.close();
             port2.close();
