@@ -62,7 +62,11 @@ export abstract class ReceivingSocket extends SocketBase {
     return this.doRecvMessage(opts);
   }
 
-  /** Yields every message received; completes when the socket is closed. */
+  /**
+   * Yields every message received. Waits for each without limit
+   * (`receiveTimeout` applies to `recv`, not here) and completes, without
+   * throwing, when the socket is closed. See `Socket[Symbol.asyncIterator]`.
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
     return this.doIterate();
   }

@@ -1,53 +1,93 @@
-/** @internal A FIFO queue with O(1) push and shift. */
+/** @internal A place in a `Queue`: what `push` returns and `remove` takes. */
+export interface QueueEntry<T> {
+  readonly item: T;
+}
+
+class Entry<T> implements QueueEntry<T> {
+  prev: Entry<T> | undefined;
+  next: Entry<T> | undefined = undefined;
+  /** The queue holding it; undefined once it left (so a second `remove` is a no-op). */
+  owner: Queue<T> | undefined;
+  constructor(
+    readonly item: T,
+    prev: Entry<T> | undefined,
+    owner: Queue<T>,
+  ) {
+    this.prev = prev;
+    this.owner = owner;
+  }
+}
+
+/**
+ * @internal A FIFO queue with O(1) push, shift and remove (a doubly linked
+ * list): with many operations waiting, settling any one of them (timeout,
+ * abort) must not cost in proportion to the others.
+ */
 export class Queue<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
+  #first: Entry<T> | undefined;
+  #last: Entry<T> | undefined;
+  #length = 0;
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#length;
   }
 
-  push(item: T): void {
-    this.#items.push(item);
+  /** Adds `item` at the end; the entry is what `remove` takes. */
+  push(item: T): QueueEntry<T> {
+    const entry = new Entry(item, this.#last, this);
+    if (this.#last === undefined) this.#first = entry;
+    else this.#last.next = entry;
+    this.#last = entry;
+    this.#length++;
+    return entry;
   }
 
   peek(): T | undefined {
-    return this.#items[this.#head];
+    return this.#first?.item;
   }
 
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items.length = 0;
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
+    const entry = this.#first;
+    if (entry === undefined) return undefined;
+    this.#unlink(entry);
+    return entry.item;
   }
 
-  /** Removes one item wherever it stands; false if absent. */
-  remove(item: T): boolean {
-    const i = this.#items.indexOf(item, this.#head);
-    if (i < 0) return false;
-    this.#items.splice(i, 1);
+  /** Removes the item `push` returned `entry` for, wherever it stands; false if it already left. */
+  remove(entry: QueueEntry<T>): boolean {
+    if (!(entry instanceof Entry) || entry.owner !== this) return false;
+    this.#unlink(entry as Entry<T>);
     return true;
   }
 
   /** Empties the queue, returning what it held in order. */
   takeAll(): T[] {
-    const out = this.#items.slice(this.#head) as T[];
-    this.#items = [];
-    this.#head = 0;
+    const out: T[] = [];
+    for (let e = this.#first; e !== undefined; e = e.next) {
+      e.owner = undefined;
+      out.push(e.item);
+    }
+    this.#first = this.#last = undefined;
+    this.#length = 0;
     return out;
   }
 
   /** Keeps only the items for which `keep` is true, in order. */
   retain(keep: (item: T) => boolean): void {
-    this.#items = (this.#items.slice(this.#head) as T[]).filter(keep);
-    this.#head = 0;
+    for (let e = this.#first; e !== undefined;) {
+      const next = e.next;
+      if (!keep(e.item)) this.#unlink(e);
+      e = next;
+    }
+  }
+
+  #unlink(entry: Entry<T>): void {
+    const { prev, next } = entry;
+    if (prev === undefined) this.#first = next;
+    else prev.next = next;
+    if (next === undefined) this.#last = prev;
+    else next.prev = prev;
+    entry.prev = entry.next = entry.owner = undefined;
+    this.#length--;
   }
 }

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { markAsUntransferable } from 'node:worker_threads';
 import { mixedFamilies, mixedFamiliesError } from './address.js';
 import type { NativeSocket } from './native.js';
 import {
@@ -7,6 +9,7 @@ import {
   type OptionSpec,
   type OptionValue,
 } from './options.js';
+import { unwatchAbort, watchAbort } from './abort.js';
 import { Queue } from './queue.js';
 import { lib, nnError, symbol } from './symbols.js';
 
@@ -88,7 +91,12 @@ export interface SocketOptionProperties {
   maxTtl: number;
   /** `NN_TCP_NODELAY` at level `NN_TCP`: disable Nagle's algorithm. */
   tcpNoDelay: boolean;
-  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
+  /**
+   * `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or
+   * binary. A text socket sends valid UTF-8 only: `send`, `trySend` and
+   * `sendMessage` refuse other bytes with `'EINVAL'` before the library sees
+   * them (the peer would drop the frame and the connection with it).
+   */
   wsMessageType: 'text' | 'binary';
 }
 
@@ -194,6 +202,44 @@ const DONE: Promise<IteratorResult<Buffer, undefined>> = /* @__PURE__ */ Promise
   value: undefined,
 });
 
+/**
+ * Most timeouts rejected in one event-loop turn. Each rejection builds an
+ * error, stack trace included (microseconds each): when many operations time
+ * out at once (100,000 sends with one timeout), the ones beyond this wait in
+ * `overdue` and are rejected a batch per turn, so the loop is never held long.
+ * They left their socket's queue when their time came; only the rejection waits.
+ */
+const EXPIRE_BATCH = 1024;
+let expireBudget = EXPIRE_BATCH;
+let expireTurnScheduled = false;
+const overdue = /* @__PURE__ */ new Queue<Waiter<never>>();
+
+function expire(waiter: Waiter<never>): void {
+  if (!expireTurnScheduled) {
+    expireTurnScheduled = true;
+    setImmediate(nextExpireTurn);
+  }
+  if (overdue.length === 0 && expireBudget > 0) {
+    expireBudget--;
+    waiter.reject(nnError('ETIMEDOUT', waiter.syscall));
+  } else {
+    overdue.push(waiter);
+  }
+}
+
+function nextExpireTurn(): void {
+  expireTurnScheduled = false;
+  expireBudget = EXPIRE_BATCH;
+  for (let w = overdue.shift(); w !== undefined; w = overdue.shift()) {
+    w.reject(nnError('ETIMEDOUT', w.syscall));
+    if (--expireBudget === 0) break;
+  }
+  if (overdue.length > 0 || expireBudget < EXPIRE_BATCH) {
+    expireTurnScheduled = true;
+    setImmediate(nextExpireTurn);
+  }
+}
+
 // Sockets collected unclosed are closed off the JavaScript thread.
 const unclosed = /* @__PURE__ */ new FinalizationRegistry<NativeSocket>((native) => {
   native.close().catch(() => {});
@@ -222,6 +268,13 @@ export function checkOperationOptions(opts: OperationOptions | undefined): void 
 
 function isMessage(m: unknown): m is Message {
   return typeof m === 'string' || ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
+}
+
+/** The bytes of a message, as `isUtf8` and `Buffer.concat` take them. */
+function bytesOf(m: Message): Uint8Array {
+  if (typeof m === 'string') return Buffer.from(m, 'utf8');
+  if (m instanceof ArrayBuffer) return new Uint8Array(m);
+  return new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
 }
 
 function isBytes(m: unknown): m is ArrayBufferView | ArrayBuffer {
@@ -300,6 +353,8 @@ export abstract class SocketBase implements AsyncDisposable {
   /** `receiveTimeout` and `sendTimeout` as last read; undefined until read or after any option is set. */
   #rcvTimeout: number | undefined;
   #sndTimeout: number | undefined;
+  /** Whether `wsMessageType` is text, as last read; undefined until read or after any option is set. */
+  #wsText: boolean | undefined;
   #terminated = false;
   #inbox = new Queue<Received>();
   #receivers = new Queue<Receiver>();
@@ -308,6 +363,12 @@ export abstract class SocketBase implements AsyncDisposable {
   #endpoints: Endpoint[] = [];
   /** Subscriptions of a SUB socket, by topic bytes, with their counts. */
   #topics = new Map<string, number>();
+  /**
+   * One exchange at a time: the library keeps the return path of the last
+   * request received only, so the socket never receives ahead of its caller
+   * and refuses a receive while another is pending.
+   */
+  #oneExchange: boolean;
   #batch: number;
   #newExchangeOnSend: boolean;
   /** Settlements held for the event loop's next turn, in order (see `#now`). */
@@ -352,7 +413,8 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     // A cooked REP or RESPONDENT forgets a request's return path when the next
     // one is received, so it must never receive ahead of its caller.
-    this.#batch = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT') ? 1 : BATCH;
+    this.#oneExchange = !raw && (protocol === 'NN_REP' || protocol === 'NN_RESPONDENT');
+    this.#batch = this.#oneExchange ? 1 : BATCH;
     // A cooked REQ or SURVEYOR drops the answers to an exchange once a new one
     // starts; answers fetched ahead of the caller are dropped the same way.
     this.#newExchangeOnSend = !raw && (protocol === 'NN_REQ' || protocol === 'NN_SURVEYOR');
@@ -372,7 +434,7 @@ export abstract class SocketBase implements AsyncDisposable {
     return this.#closed;
   }
 
-  /** The endpoints made by `bind` and `connect` and not shut down. */
+  /** The endpoints made by `bind` and `connect` and not shut down; none once closed. */
   get endpoints(): readonly Endpoint[] {
     return this.#endpoints.slice();
   }
@@ -489,6 +551,7 @@ export abstract class SocketBase implements AsyncDisposable {
       // when the socket could take the message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.#checkUsable(syscall);
+      this.#checkText(message, header, syscall);
       if (this.#senders.length === 0 && this.#sendNow(message, header)) return this.#now(undefined);
     } catch (error) {
       return Promise.reject(error);
@@ -523,7 +586,6 @@ export abstract class SocketBase implements AsyncDisposable {
         syscall,
       };
       this.#arm(item, this.#senders, timeout);
-      this.#senders.push(item);
       this.#updateWatch();
     });
   }
@@ -575,8 +637,31 @@ export abstract class SocketBase implements AsyncDisposable {
       throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
     }
     this.#checkUsable('nn_send');
+    this.#checkText(message, undefined, 'nn_send');
     if (this.#senders.length > 0) return false;
     return this.#sendNow(message, undefined);
+  }
+
+  /**
+   * Refuses bytes that are not valid UTF-8 on a socket whose ws frames are
+   * text: the peer would drop the frame and the connection, for good. Strings
+   * are always valid; a binary socket pays one field read.
+   */
+  #checkText(
+    message: Message,
+    header: ArrayBufferView | ArrayBuffer | undefined,
+    syscall: string,
+  ): void {
+    const noHeader = header === undefined || header.byteLength === 0;
+    if (typeof message === 'string' && noHeader) return;
+    if (!(this.#wsText ??= lib().features.websocket === true && this.wsMessageType === 'text')) {
+      return;
+    }
+    // The frame carries the SP header, then the body.
+    const frame = noHeader ? bytesOf(message) : Buffer.concat([bytesOf(header), bytesOf(message)]);
+    if (!isUtf8(frame)) {
+      throw nnError('EINVAL', syscall, 'wsMessageType is "text": the message must be valid UTF-8');
+    }
   }
 
   #flush(): void {
@@ -622,6 +707,7 @@ export abstract class SocketBase implements AsyncDisposable {
       // An already-aborted signal rejects at once and takes no message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
+      this.#checkOneExchange(syscall);
       if (this.#receivers.length === 0) {
         const ready = this.#inbox.shift() ?? (this.#closed ? undefined : this.#take(false));
         if (ready !== undefined) return this.#now(shape(ready, kind));
@@ -635,7 +721,12 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     let timeout: number;
     try {
-      timeout = opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number);
+      // Iteration waits without limit: a `for await` loop ends when the
+      // socket closes, not when it has been idle for receiveTimeout.
+      timeout =
+        kind === ITERATE
+          ? -1
+          : (opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number));
       if (timeout === 0) {
         // Not waiting at all: look once more the way tryRecv does (past
         // messages the protocol dropped), as no watcher will.
@@ -657,7 +748,6 @@ export abstract class SocketBase implements AsyncDisposable {
         kind,
       };
       this.#arm(waiter, this.#receivers, timeout);
-      this.#receivers.push(waiter);
       this.#updateWatch();
     });
   }
@@ -665,6 +755,7 @@ export abstract class SocketBase implements AsyncDisposable {
   /** Receives one message if one is ready now. See `Socket.tryRecv`. */
   protected doTryRecv(): Buffer | undefined {
     if (this.#terminated) throw this.#eterm('nn_recv');
+    this.#checkOneExchange('nn_recv');
     const ready = this.#inbox.shift();
     if (ready !== undefined) return shape(ready, BODY) as Buffer;
     if (this.#closed) throw this.#badf('nn_recv');
@@ -690,6 +781,10 @@ export abstract class SocketBase implements AsyncDisposable {
     // little-endian length then its bytes, and handed out as views of it.
     if (pool === undefined || pool.length - poolAt < POOL_MIN_FREE) {
       pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+      // As Node.js does for its own Buffer pool: transferring one message's
+      // `buffer` (postMessage, structuredClone) would detach the pool and
+      // empty every other message in it. Node.js copies it instead.
+      markAsUntransferable(pool.buffer);
       poolAt = 0;
     }
     const into = pool;
@@ -749,7 +844,11 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#updateWatch();
   }
 
-  /** The messages received, for `for await`; ends when the socket is closed. See `Socket[Symbol.asyncIterator]`. */
+  /**
+   * The messages received, for `for await`: waits for each without limit
+   * (`receiveTimeout` does not apply) and ends when the socket is closed.
+   * See `Socket[Symbol.asyncIterator]`.
+   */
   protected doIterate(): AsyncIterableIterator<Buffer> {
     const iterator: AsyncIterableIterator<Buffer> = {
       next: () => this.#receive(ITERATE, undefined) as Promise<IteratorResult<Buffer, undefined>>,
@@ -761,16 +860,18 @@ export abstract class SocketBase implements AsyncDisposable {
 
   // ---- waiting -------------------------------------------------------------
 
+  /** Queues `waiter` and arms its timeout and signal, which take it out of `queue` again. */
   #arm<T extends Waiter<never> | Waiter<unknown>>(
     waiter: T,
     queue: Queue<T>,
     timeout: number,
   ): void {
+    const entry = queue.push(waiter);
     if (timeout > 0) {
       waiter.timer = setTimeout(() => {
-        if (queue.remove(waiter)) {
+        if (queue.remove(entry)) {
           this.#settle(waiter);
-          waiter.reject(nnError('ETIMEDOUT', waiter.syscall));
+          expire(waiter as Waiter<never>);
           this.#updateWatch();
         }
       }, timeout);
@@ -778,19 +879,19 @@ export abstract class SocketBase implements AsyncDisposable {
     const signal = waiter.signal;
     if (signal !== undefined) {
       waiter.onAbort = () => {
-        if (queue.remove(waiter)) {
+        if (queue.remove(entry)) {
           this.#settle(waiter);
           waiter.reject(signal.reason);
           this.#updateWatch();
         }
       };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      watchAbort(signal, waiter.onAbort);
     }
   }
 
   #settle(waiter: Waiter<never> | Waiter<unknown>): void {
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    if (waiter.onAbort !== undefined) unwatchAbort(waiter.signal!, waiter.onAbort);
     // A send that will not happen frees its native copy (close frees them all).
     const held = (waiter as Partial<PendingSend>).held;
     if (held !== undefined) {
@@ -838,6 +939,17 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#native.watch(want, keep);
     this.#watching = want;
     this.#kept = running & ~want & keep;
+  }
+
+  /**
+   * On a one-exchange socket, a second receive while one is pending would
+   * take the next request and with it the return path of the reply the first
+   * caller is about to send: refused with EFSM.
+   */
+  #checkOneExchange(syscall: string): void {
+    if (this.#oneExchange && this.#receivers.length > 0) {
+      throw nnError('EFSM', syscall, 'another receive is pending: one exchange at a time');
+    }
   }
 
   /** Throws unless the socket may still be used. */
@@ -927,6 +1039,7 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#watching = 0;
     const closing = this.#native.close();
     this.#closing = closing;
+    this.#endpoints.length = 0; // nn_close removes them
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       this.#settle(waiter);
@@ -959,7 +1072,7 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   #setOption(spec: OptionSpec, value: unknown): void {
-    this.#rcvTimeout = this.#sndTimeout = undefined;
+    this.#rcvTimeout = this.#sndTimeout = this.#wsText = undefined;
     const encoded = encodeOption(spec, value);
     const { info, level } = spec;
     if (typeof encoded === 'number') {
@@ -1159,7 +1272,12 @@ export abstract class SocketBase implements AsyncDisposable {
   set tcpNoDelay(value: boolean) {
     this.setOptionValue('NN_TCP_NODELAY', value);
   }
-  /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
+  /**
+   * `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or
+   * binary. A text socket sends valid UTF-8 only: `send`, `trySend` and
+   * `sendMessage` refuse other bytes with `'EINVAL'` before the library sees
+   * them (the peer would drop the frame and the connection with it).
+   */
   get wsMessageType(): 'text' | 'binary' {
     this.#require('websocket', 'nn_getsockopt');
     return this.option('NN_WS_MSG_TYPE') === symbol('NN_WS_MSG_TYPE_TEXT') ? 'text' : 'binary';
@@ -1232,7 +1350,8 @@ export class Socket extends SocketBase {
    * waits, without blocking the event loop, and sends keep their order.
    * A message that has to wait is copied first, so the caller may reuse its
    * buffer at once.
-   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it
+   * @throws (rejects) NanomsgError `'ETIMEDOUT'`, `'EBADF'` after close, `'EFSM'` where the protocol forbids it,
+   * `'EINVAL'` for bytes that are not UTF-8 when `wsMessageType` is `'text'`
    */
   send(message: Message, opts?: OperationOptions): Promise<void> {
     return this.doSend(message, opts);
@@ -1252,7 +1371,12 @@ export class Socket extends SocketBase {
     return this.doTrySend(message);
   }
 
-  /** Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means none is. */
+  /**
+   * Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means
+   * none is, or earlier `recv` calls wait for it.
+   * @throws NanomsgError `'EFSM'` while a `recv` is pending on a socket that
+   * handles one exchange at a time (a cooked REP or RESPONDENT)
+   */
   tryRecv(): Buffer | undefined {
     return this.doTryRecv();
   }
@@ -1287,7 +1411,17 @@ export class Socket extends SocketBase {
     return this.doSendMessage(message, opts);
   }
 
-  /** Yields every message received; completes when the socket is closed. */
+  /**
+   * Yields every message received, in the queue of `recv`. Waits for each
+   * message without limit (`receiveTimeout` applies to `recv`, not here) and
+   * completes, without throwing, when the socket is closed; `break` leaves the
+   * socket open. Other failures (`'EFSM'` where the protocol forbids a
+   * receive, `'ETERM'`) are thrown.
+   * @example
+   * ```ts
+   * for await (const m of sock) console.log(m.toString()); // until sock.close()
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
     return this.doIterate();
   }

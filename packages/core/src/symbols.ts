@@ -142,6 +142,9 @@ export function nnError(code: string, syscall: string, detail?: string): Nanomsg
   );
 }
 
+/** `util.inspect.custom`, by its registered name: no import of node:util. */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+
 function lazyVersion(): Version {
   const v = {} as Version;
   for (const key of ['current', 'revision', 'age'] as const) {
@@ -150,6 +153,8 @@ function lazyVersion(): Version {
       get: () => symbol(`NN_VERSION_${key.toUpperCase()}`),
     });
   }
+  // console.log would show `[Getter]` for each value.
+  Object.defineProperty(v, inspectCustom, { value: () => ({ ...v }) });
   return Object.freeze(v);
 }
 
@@ -162,7 +167,13 @@ export const version: Version = /* @__PURE__ */ lazyVersion();
 
 function lazyFeatures(): Readonly<Record<string, boolean>> {
   const target = () => lib().features as Record<string, boolean>;
-  return new Proxy({} as Record<string, boolean>, {
+  // util.inspect looks at a proxy's own target, bypassing the traps: it would
+  // print `{}` without this.
+  const shown = Object.defineProperty({}, inspectCustom, {
+    value: () => ({ ...target() }),
+    configurable: true,
+  }) as Record<string, boolean>;
+  return new Proxy(shown, {
     get: (_t, key) => (typeof key === 'string' ? target()[key] : undefined),
     has: (_t, key) => key in target(),
     ownKeys: () => Reflect.ownKeys(target()),

@@ -193,6 +193,17 @@ describe('Socket after close', () => {
     expect(seen).toEqual([]);
   });
 
+  it('endpoints: empty from close() on (closing removed them all)', async () => {
+    const sock = new Socket('NN_PAIR');
+    bindAny(sock, 'inproc');
+    sock.connect('inproc://nobody-yet');
+    expect(sock.endpoints).toHaveLength(2);
+    const closing = sock.close();
+    expect(sock.endpoints).toEqual([]);
+    await closing;
+    expect(sock.endpoints).toEqual([]);
+  });
+
   it('id, protocol and raw stay readable', async () => {
     const { sock } = await closedSocket();
     expect(sock.protocol).toBe('NN_PAIR');
@@ -237,6 +248,38 @@ describe.each(transports)('Socket async iteration over %s', (transport) => {
     await bound.close();
     await expect(loop).resolves.toBe('completed');
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('receiveTimeout does not end it: waits past the timeout for each message, completes without throwing when the socket is closed', async () => {
+    const { bound, connected } = connectedPair(open, transport, 'NN_PAIR', {
+      bound: { receiveTimeout: 50 },
+    });
+    const seen: string[] = [];
+    const loop = (async () => {
+      try {
+        for await (const m of bound) seen.push(m.toString());
+        return 'completed';
+      } catch (error) {
+        return error;
+      }
+    })();
+    // An already settled `loop` wins the race.
+    const stillRunning = () => Promise.race([loop, 'running']);
+    for (const m of ['late', 'later']) {
+      await sleep(250);
+      expect(await stillRunning()).toBe('running');
+      await connected.send(m);
+      await waitFor(() => seen.at(-1) === m, `the message ${m}`);
+    }
+    await sleep(250);
+    expect(await stillRunning()).toBe('running');
+    await bound.close();
+    expect(await loop).toBe('completed');
+    expect(seen).toEqual(['late', 'later']);
+    // recv itself still uses receiveTimeout.
+    await expect(
+      connectedPair(open, transport, 'NN_PAIR', { bound: { receiveTimeout: 50 } }).bound.recv(),
+    ).rejects.toMatchObject({ code: 'ETIMEDOUT' });
   });
 
   it('messages already waiting: yielded before new ones', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
 import { bindAny, connectedPair, pattern, transports, useSockets, waitFor } from './helpers.js';
 
 const open = useSockets();
@@ -206,5 +207,57 @@ describe.each(['ipc', 'tcp'] as const)('Socket receiveMaxSize over %s', (transpo
     expect((await bound.recv({ timeout: 5000 })).equals(pattern(1000))).toBe(true);
     await connected.send(pattern(1001));
     await expect(bound.recv({ timeout: 200 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
+
+describe.each(transports)('Socket received messages and transfer over %s', (transport) => {
+  it('transferring the buffer of a small received message detaches nothing: it and the messages that share its pool keep their bytes', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const kept: Buffer[] = [];
+    for (let i = 0; i < 6; i++) {
+      await connected.send(pattern(100 + i, i + 1));
+      kept.push(await bound.recv({ timeout: 5000 }));
+    }
+    // Small messages are views of one pool, which the next ones share too.
+    expect(kept[0]!.buffer).toBe(kept[5]!.buffer);
+    // Node.js 20 copies an untransferable ArrayBuffer named in a transfer
+    // list; later versions throw DataCloneError. Either way nothing detaches.
+    const bufferOf = (m: Buffer) => m.buffer as ArrayBuffer;
+    const attempts: [string, () => unknown][] = [
+      ['structuredClone', () => structuredClone(kept[1]!, { transfer: [bufferOf(kept[1]!)] })],
+      [
+        'postMessage',
+        () => {
+          const { port1, port2 } = new MessageChannel();
+          try {
+            port1.postMessage(kept[2]!, [bufferOf(kept[2]!)]);
+          } finally {
+            port1.close();
+            port2.close();
+          }
+        },
+      ],
+    ];
+    const lengths = kept.map((_m, i) => 100 + i);
+    for (const [how, attempt] of attempts) {
+      let copy: unknown;
+      try {
+        copy = attempt();
+      } catch (error) {
+        expect((error as Error).name, how).toBe('DataCloneError');
+      }
+      if (copy !== undefined)
+        expect(Buffer.from(copy as Uint8Array).equals(pattern(101, 2))).toBe(true);
+      expect(
+        kept.map((m) => m.length),
+        `lengths after ${how}`,
+      ).toEqual(lengths);
+    }
+    for (let i = 0; i < kept.length; i++) {
+      expect(kept[i]!.equals(pattern(100 + i, i + 1)), `message ${i}`).toBe(true);
+    }
+    // And the pool goes on serving new messages.
+    await connected.send('after');
+    expect((await bound.recv({ timeout: 5000 })).toString()).toBe('after');
   });
 });

@@ -1,4 +1,5 @@
 // Timeouts, AbortSignal and the event loop while a send or recv waits.
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { NanomsgError } from '@nanomsg-ts/core';
 import { bindAny, connectedPair, rejection, sleep, transports, useSockets } from './helpers.js';
@@ -153,6 +154,20 @@ describe.each(transports)('Socket AbortSignal over %s', (transport) => {
     await kept;
     expect((await pull.recv({ timeout: 5000 })).toString()).toBe('kept');
     await expect(pull.recv({ timeout: 100 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('one abort listener per signal while operations wait on it, none once they settled', async () => {
+    const { bound, connected } = connectedPair(open, transport);
+    const controller = new AbortController();
+    const { signal } = controller;
+    const pending = [0, 1, 2].map(() => bound.recv({ signal, timeout: 5000 }));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    for (const m of ['a', 'b', 'c']) await connected.send(m);
+    expect((await Promise.all(pending)).map(String)).toEqual(['a', 'b', 'c']);
+    // A signal with listeners is kept alive (an AbortSignal.timeout() until it fires).
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    await expect(bound.recv({ signal, timeout: 10 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('a signal aborted after the recv resolved changes nothing', async () => {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { features, NanomsgError, symbol, symbols, version } from '@nanomsg-ts/core';
 import { nativeAddon, thrown } from './helpers.js';
@@ -105,6 +106,16 @@ describe('version', () => {
     expect(runtime).toEqual([version.current, version.revision, version.age]);
   });
 
+  it('console.log and util.inspect show the numbers, JSON.stringify too', () => {
+    const expected = {
+      current: symbol('NN_VERSION_CURRENT'),
+      revision: symbol('NN_VERSION_REVISION'),
+      age: symbol('NN_VERSION_AGE'),
+    };
+    expect(inspect(version)).toBe(inspect(expected));
+    expect(JSON.parse(JSON.stringify(version))).toEqual(expected);
+  });
+
   it('compatibility: covers the ABI the addon was compiled against', () => {
     const [compiled] = nativeAddon().versions().compiled;
     expect(version.current - version.age).toBeLessThanOrEqual(compiled);
@@ -125,6 +136,13 @@ describe('features', () => {
     expect(features.websocket).toBe(
       nativeAddon().compiledFeatures().websocket === true && list.some((s) => s.name === 'NN_WS'),
     );
+  });
+
+  it('console.log and util.inspect show the flags, JSON.stringify too', () => {
+    const plain = { ...features };
+    expect(Object.keys(plain)).toEqual(expect.arrayContaining(['statistics', 'websocket']));
+    expect(inspect(features)).toBe(inspect(plain));
+    expect(JSON.parse(JSON.stringify(features))).toEqual(plain);
   });
 
   it('read-only: assigning a feature throws and changes nothing', () => {

@@ -131,7 +131,11 @@ function waitTurn(
  * A REP socket (`NN_REP`): receives requests (fair-queued among the
  * connected `Req` sockets) and sends each reply back to the requester. Reply
  * to one request before receiving the next: a `send` before a `recv` fails
- * with `'EFSM'`.
+ * with `'EFSM'`. The library keeps the return path of the last request
+ * received only, so on a cooked `Rep` a `recv`, `tryRecv` or iteration step
+ * while another `recv` is pending fails with `'EFSM'` (receiving the next
+ * request without replying, one call after another, drops the earlier one,
+ * as in nanomsg).
  *
  * @example
  * ```ts

@@ -82,6 +82,63 @@ describe.each(transports)('req/rep over %s', (transport) => {
   });
 });
 
+describe.each(transports)('a cooked Rep receives one request at a time, over %s', (transport) => {
+  it('a second recv, tryRecv or iteration step while a recv is pending fails with EFSM, so each reply goes to its own requester', async () => {
+    const rep = sockets.add(new Rep());
+    const reqA = sockets.add(new Req());
+    const reqB = sockets.add(new Req());
+    const addr = bindAny(rep, transport);
+    reqA.connect(addr);
+    reqB.connect(addr);
+    await connections(rep, 2);
+    const first = rep.recv({ timeout: 5000 });
+    // The library keeps only the last request's return path: a second receive
+    // would make the reply written for the first go to the second requester.
+    const second = rep.recv({ timeout: 5000 });
+    let tried: unknown;
+    try {
+      tried = rep.tryRecv();
+    } catch (error) {
+      tried = error;
+    }
+    const step = rep[Symbol.asyncIterator]().next();
+    await reqA.send('A');
+    await reqB.send('B');
+    expect(await second.then(String, (error: unknown) => error)).toMatchObject({
+      code: 'EFSM',
+      syscall: 'nn_recv',
+    });
+    expect(NanomsgError.isInstance(tried)).toBe(true);
+    expect(tried).toMatchObject({ code: 'EFSM', syscall: 'nn_recv' });
+    expect(await step.then(String, (error: unknown) => error)).toMatchObject({ code: 'EFSM' });
+    const request = String(await first);
+    await rep.send(`reply to ${request}`);
+    const other = request === 'A' ? 'B' : 'A';
+    expect(String(await rep.recv({ timeout: 5000 }))).toBe(other);
+    await rep.send(`reply to ${other}`);
+    expect(String(await reqA.recv({ timeout: 5000 }))).toBe('reply to A');
+    expect(String(await reqB.recv({ timeout: 5000 }))).toBe('reply to B');
+  });
+
+  it('a raw Rep still takes several receives at once: each reply carries its own return path', async () => {
+    const rep = sockets.add(new Rep({ raw: true }));
+    const reqA = sockets.add(new Req());
+    const reqB = sockets.add(new Req());
+    const addr = bindAny(rep, transport);
+    reqA.connect(addr);
+    reqB.connect(addr);
+    await connections(rep, 2);
+    const pending = [rep.recvMessage({ timeout: 5000 }), rep.recvMessage({ timeout: 5000 })];
+    await reqA.send('A');
+    await reqB.send('B');
+    for (const { body, header } of await Promise.all(pending)) {
+      await rep.sendMessage({ body: `reply to ${String(body)}`, header });
+    }
+    expect(String(await reqA.recv({ timeout: 5000 }))).toBe('reply to A');
+    expect(String(await reqB.recv({ timeout: 5000 }))).toBe('reply to B');
+  });
+});
+
 describe('req/rep state machine', () => {
   it('fails a Req recv before any send with EFSM', async () => {
     const req = sockets.add(new Req());

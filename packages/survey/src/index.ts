@@ -119,7 +119,10 @@ export class Surveyor extends Socket {
 /**
  * A RESPONDENT socket (`NN_RESPONDENT`): receives surveys and sends each
  * response back to the surveyor that asked. Answer before the surveyor's
- * deadline, or the answer is dropped.
+ * deadline, or the answer is dropped. The library keeps the return path of
+ * the last survey received only, so on a cooked `Respondent` a `recv`,
+ * `tryRecv` or iteration step while another `recv` is pending fails with
+ * `'EFSM'`.
  *
  * @example
  * ```ts

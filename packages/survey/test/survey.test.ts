@@ -61,6 +61,47 @@ describe.each(transports)('survey over %s', (transport) => {
   });
 });
 
+describe.each(transports)(
+  'a cooked Respondent answers one survey at a time, over %s',
+  (transport) => {
+    it('a second recv, tryRecv or iteration step while a recv is pending fails with EFSM, so each answer goes to its own surveyor', async () => {
+      const respondent = sockets.add(new Respondent());
+      const surveyorA = sockets.add(new Surveyor({ deadline: 5000 }));
+      const surveyorB = sockets.add(new Surveyor({ deadline: 5000 }));
+      respondent.connect(bindAny(surveyorA, transport));
+      respondent.connect(bindAny(surveyorB, transport));
+      await connections(respondent, 2);
+      const first = respondent.recv({ timeout: 5000 });
+      // The library keeps only the last survey's return path: a second receive
+      // would make the answer written for the first go to the second surveyor.
+      const second = respondent.recv({ timeout: 5000 });
+      let tried: unknown;
+      try {
+        tried = respondent.tryRecv();
+      } catch (error) {
+        tried = error;
+      }
+      const step = respondent[Symbol.asyncIterator]().next();
+      const surveys = { A: surveyorA.survey('A'), B: surveyorB.survey('B') };
+      const answers = { A: surveys.A.next(), B: surveys.B.next() };
+      expect(await second.then(String, (error: unknown) => error)).toMatchObject({
+        code: 'EFSM',
+        syscall: 'nn_recv',
+      });
+      expect(NanomsgError.isInstance(tried)).toBe(true);
+      expect(tried).toMatchObject({ code: 'EFSM', syscall: 'nn_recv' });
+      expect(await step.then(String, (error: unknown) => error)).toMatchObject({ code: 'EFSM' });
+      const question = String(await first);
+      await respondent.send(`answer to ${question}`);
+      const other = question === 'A' ? 'B' : 'A';
+      expect(String(await respondent.recv({ timeout: 5000 }))).toBe(other);
+      await respondent.send(`answer to ${other}`);
+      expect(String((await answers.A).value)).toBe('answer to A');
+      expect(String((await answers.B).value)).toBe('answer to B');
+    });
+  },
+);
+
 describe('Surveyor rules', () => {
   it('fails recv without a survey with EFSM, and after the deadline with ETIMEDOUT', async () => {
     const surveyor = sockets.add(new Surveyor({ deadline: 50 }));
