@@ -106,6 +106,22 @@ describe('Surveyor rules', () => {
     await expect(aborted).rejects.toBe(reason);
   });
 
+  it('a survey on a socket already closed rejects with EBADF, like send', async () => {
+    const surveyor = new Surveyor();
+    await surveyor.close();
+    await expect(surveyor.send('q')).rejects.toMatchObject({ code: 'EBADF' });
+    await expect(surveyor.survey('q').next()).rejects.toMatchObject({
+      code: 'EBADF',
+      syscall: 'nn_send',
+    });
+    const seen: Buffer[] = [];
+    const error = await (async () => {
+      for await (const answer of surveyor.survey('q')) seen.push(answer);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([]);
+    expect(NanomsgError.isInstance(error) && error.code).toBe('EBADF');
+  });
+
   it('rejects wrong arguments', () => {
     const surveyor = sockets.add(new Surveyor());
     expect(() => surveyor.survey('x', { signal: 1 as unknown as AbortSignal })).toThrow(TypeError);
