@@ -26,8 +26,11 @@ export interface SurveyOptions {
 /**
  * A SURVEYOR socket (`NN_SURVEYOR`): sends a survey to every connected
  * `Respondent` and receives their responses until the `deadline`. A `recv`
- * without a survey fails with `'EFSM'`, after the deadline with
- * `'ETIMEDOUT'`; responses arriving later are dropped by the library.
+ * without a survey fails with `'EFSM'`. After the deadline the first `recv`
+ * fails with `'ETIMEDOUT'` and later ones (and `tryRecv`) with `'EFSM'`, as
+ * the library reports the deadline once, until the next survey; responses
+ * arriving after the deadline are dropped by the library. `survey()` ends
+ * its iteration at the deadline instead.
  *
  * @example
  * ```ts
