@@ -30,6 +30,7 @@ export class NanomsgError extends Error {
    * @param errno - the library's number for it
    * @param syscall - the `nn_*` function that failed
    * @param address - the endpoint address, for `nn_bind`/`nn_connect`
+   * @param options - `cause`, as for `Error`
    */
   constructor(
     message: string,
@@ -37,7 +38,9 @@ export class NanomsgError extends Error {
     errno: number,
     syscall: string,
     address?: string,
-    options?: ErrorOptions,
+    // Not ErrorOptions: that type is ES2022's, and these declarations must
+    // compile for consumers whose lib is older.
+    options?: { cause?: unknown },
   ) {
     super(
       address === undefined ? `${syscall}: ${message}` : `${syscall} ${address}: ${message}`,

@@ -5,6 +5,53 @@ import { lib, nnError, symbol, type SymbolInfo } from './symbols.js';
 /** A value for `setOption`. */
 export type OptionValue = number | boolean | string | ArrayBufferView;
 
+/**
+ * What `getOption` returns for the readable socket and transport options of
+ * libnanomsg 1.1: booleans for options of unit boolean, strings for string
+ * options, numbers otherwise. Other names (a later library's options,
+ * protocol options) give `number | boolean | string`.
+ */
+export interface OptionTypes {
+  /** `NN_LINGER` (ms). */
+  NN_LINGER: number;
+  /** `NN_SNDBUF` (bytes). */
+  NN_SNDBUF: number;
+  /** `NN_RCVBUF` (bytes). */
+  NN_RCVBUF: number;
+  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit). */
+  NN_RCVMAXSIZE: number;
+  /** `NN_SNDTIMEO` (ms, -1 = no limit). */
+  NN_SNDTIMEO: number;
+  /** `NN_RCVTIMEO` (ms, -1 = no limit). */
+  NN_RCVTIMEO: number;
+  /** `NN_RECONNECT_IVL` (ms). */
+  NN_RECONNECT_IVL: number;
+  /** `NN_RECONNECT_IVL_MAX` (ms). */
+  NN_RECONNECT_IVL_MAX: number;
+  /** `NN_SNDPRIO` (1–16). */
+  NN_SNDPRIO: number;
+  /** `NN_RCVPRIO` (1–16). */
+  NN_RCVPRIO: number;
+  /** `NN_SNDFD`: the descriptor that is readable while the socket can send. */
+  NN_SNDFD: number;
+  /** `NN_RCVFD`: the descriptor that is readable while a message waits. */
+  NN_RCVFD: number;
+  /** `NN_DOMAIN`: `AF_SP` or `AF_SP_RAW`. */
+  NN_DOMAIN: number;
+  /** `NN_PROTOCOL`: the protocol's value. */
+  NN_PROTOCOL: number;
+  /** `NN_IPV4ONLY`. */
+  NN_IPV4ONLY: boolean;
+  /** `NN_SOCKET_NAME`. */
+  NN_SOCKET_NAME: string;
+  /** `NN_MAXTTL` (1–255). */
+  NN_MAXTTL: number;
+  /** `NN_TCP_NODELAY` at level `NN_TCP`. */
+  NN_TCP_NODELAY: boolean;
+  /** `NN_WS_MSG_TYPE` at level `NN_WS`: `NN_WS_MSG_TYPE_TEXT` or `NN_WS_MSG_TYPE_BINARY`. */
+  NN_WS_MSG_TYPE: number;
+}
+
 /** @internal How to read and write one option. */
 export interface OptionSpec {
   readonly info: SymbolInfo;

@@ -5,6 +5,7 @@ import {
   encodeOption,
   optionSpec,
   type OptionSpec,
+  type OptionTypes,
   type OptionValue,
 } from './options.js';
 import { Queue } from './queue.js';
@@ -102,6 +103,26 @@ export interface SocketOptionProperties {
   /** `NN_WS_MSG_TYPE` at level `NN_WS`: frames sent over `ws://` as text or binary. */
   wsMessageType: 'text' | 'binary';
 }
+
+/**
+ * A protocol's nanomsg name: those of libnanomsg 1.1 are offered, and any
+ * other string is accepted (and looked up at run time), for protocols a
+ * later library adds.
+ */
+export type ProtocolName =
+  | 'NN_PAIR'
+  | 'NN_PUB'
+  | 'NN_SUB'
+  | 'NN_REQ'
+  | 'NN_REP'
+  | 'NN_PUSH'
+  | 'NN_PULL'
+  | 'NN_SURVEYOR'
+  | 'NN_RESPONDENT'
+  | 'NN_BUS'
+  // `string & {}` rather than `string`, which would swallow the names above
+  // and with them the editor's completion.
+  | (string & {});
 
 /** Options of the `Socket` constructor: `raw` and any writable option property. */
 export interface SocketOptions extends Partial<SocketOptionProperties> {
@@ -329,7 +350,7 @@ export abstract class SocketBase implements AsyncDisposable {
    * @param protocol - a protocol symbol name such as `'NN_PAIR'`
    * @param options - `raw` and initial values of option properties
    */
-  constructor(protocol: string, options: SocketOptions = {}) {
+  constructor(protocol: ProtocolName, options: SocketOptions = {}) {
     if (typeof protocol !== 'string')
       throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
     if (options === null || typeof options !== 'object')
@@ -1033,6 +1054,8 @@ export abstract class SocketBase implements AsyncDisposable {
    * sock.getOption('NN_TCP_NODELAY'); // false
    * ```
    */
+  getOption<N extends keyof OptionTypes>(name: N, level?: string): OptionTypes[N];
+  getOption(name: string, level?: string): number | boolean | string;
   getOption(name: string, level?: string): number | boolean | string {
     return this.#getOption(optionSpec(name, 'nn_getsockopt', level));
   }
