@@ -94,7 +94,20 @@ export interface SocketOptionProperties {
   ipv4Only: boolean;
   /** `NN_SOCKET_NAME` (at most 63 bytes): the socket's name in statistics and debugging output. */
   name: string;
-  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
+  /**
+   * `NN_RCVMAXSIZE` (bytes, -1 = no limit; default 1 MiB): the largest message
+   * this socket accepts over tcp and ipc (ws checks it too). A larger one is
+   * lost without an error anywhere: the sender's `send` resolves, `recv` goes
+   * on waiting, and libnanomsg drops the whole connection, with whatever else
+   * was in flight on it. `statistics().brokenConnections` goes up by one on
+   * both sides; that is the only trace. If this socket is the side that
+   * connected, libnanomsg 1.1.5 then fails about 256 reconnections in a row
+   * (it reads the rest of the dropped message as the next handshake): over tcp
+   * the connection is down for about 256 × `reconnectInterval` (25 s at the
+   * default 100 ms), over ipc it did not come back within 90 s. Over inproc
+   * the limit is not enforced. Set it above the largest message your peers
+   * send; -1 lets any peer make the library allocate whatever size it announces.
+   */
   receiveMaxSize: number;
   /** `NN_MAXTTL` (1–255): hops a message may take through devices. */
   maxTtl: number;
@@ -1183,7 +1196,20 @@ export abstract class SocketBase implements AsyncDisposable {
     if (typeof value !== 'string') throw new TypeError('name must be a string');
     this.setOptionValue('NN_SOCKET_NAME', value);
   }
-  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
+  /**
+   * `NN_RCVMAXSIZE` (bytes, -1 = no limit; default 1 MiB): the largest message
+   * this socket accepts over tcp and ipc (ws checks it too). A larger one is
+   * lost without an error anywhere: the sender's `send` resolves, `recv` goes
+   * on waiting, and libnanomsg drops the whole connection, with whatever else
+   * was in flight on it. `statistics().brokenConnections` goes up by one on
+   * both sides; that is the only trace. If this socket is the side that
+   * connected, libnanomsg 1.1.5 then fails about 256 reconnections in a row
+   * (it reads the rest of the dropped message as the next handshake): over tcp
+   * the connection is down for about 256 × `reconnectInterval` (25 s at the
+   * default 100 ms), over ipc it did not come back within 90 s. Over inproc
+   * the limit is not enforced. Set it above the largest message your peers
+   * send; -1 lets any peer make the library allocate whatever size it announces.
+   */
   get receiveMaxSize(): number {
     return this.option('NN_RCVMAXSIZE') as number;
   }
