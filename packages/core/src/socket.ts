@@ -362,6 +362,11 @@ export abstract class SocketBase implements AsyncDisposable {
    * Opens a socket (`nn_socket`).
    * @param protocol - a protocol symbol name such as `'NN_PAIR'`
    * @param options - `raw` and initial values of option properties
+   * @throws NanomsgError `'EMFILE'` when 512 sockets are open, libnanomsg's
+   * limit per process (or when the process is out of file descriptors). A
+   * closed socket keeps its slot until its `close()` has settled, so after
+   * many `close()` calls not awaited, opening a socket can fail for a while:
+   * await `close()` where sockets come and go.
    */
   constructor(protocol: ProtocolName, options: SocketOptions = {}) {
     if (typeof protocol !== 'string')
@@ -1291,6 +1296,10 @@ function rcvTimeo(): OptionSpec {
  * A nanomsg socket of any protocol, with every operation public. The protocol
  * packages (`@nanomsg-ts/pair`, `pubsub`, ...) give typed classes that expose
  * only what their protocol can do.
+ *
+ * A process may have at most 512 nanomsg sockets open (libnanomsg's limit);
+ * the next one fails with `'EMFILE'` ("Too many open files"), and a closed
+ * socket's slot is free only once its `close()` has settled.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@
 // a larger message over tcp and ipc together with its connection, says so
 // only in statistics(), and does not enforce the limit over inproc at all.
 import { describe, expect, it } from 'vitest';
-import { features } from '@nanomsg-ts/core';
+import { features, NanomsgError, Socket } from '@nanomsg-ts/core';
 import { bindAny, useSockets, waitFor } from './helpers.js';
 
 const open = useSockets();
@@ -56,5 +56,27 @@ describe.runIf(features.statistics)('receiveMaxSize', () => {
     await tx.send(Buffer.alloc(5000));
     expect((await rx.recv({ timeout: 5000 })).length).toBe(5000);
     expect(rx.statistics().brokenConnections).toBe(0);
+  });
+});
+
+describe('the number of sockets', () => {
+  it("the 513th socket fails with EMFILE, whose message names libnanomsg's 512-socket limit and when a slot is free again", async () => {
+    const made: Socket[] = [];
+    let error: unknown;
+    try {
+      for (let i = 0; i < 1000; i++) made.push(new Socket('NN_PAIR'));
+    } catch (e) {
+      error = e;
+    }
+    try {
+      // Other test files run in other processes: this one has the limit to itself.
+      expect(made.length).toBe(512);
+      expect(error).toBeInstanceOf(NanomsgError);
+      expect(error).toMatchObject({ code: 'EMFILE', syscall: 'nn_socket' });
+      expect((error as Error).message).toMatch(/^nn_socket: .*512 sockets.*close\(\)/);
+    } finally {
+      await Promise.all(made.map((s) => s.close()));
+    }
+    await open('NN_PAIR').close(); // a slot is free once close() has settled
   });
 });
