@@ -1,5 +1,15 @@
 const MARKER = Symbol.for('@nanomsg-ts/core:NanomsgError');
 
+/** What `nn_strerror` leaves unsaid for a few errors, appended to their message. */
+function hint(code: string, syscall: string): string {
+  // "Too many open files" usually means libnanomsg's own table is full, not
+  // the process's descriptors, and closed sockets count until nn_close ran.
+  return code === 'EMFILE' && syscall === 'nn_socket'
+    ? ' (libnanomsg allows 512 sockets at once, or the process ran out of file descriptors;' +
+        " a closed socket's slot is free once its close() has settled)"
+    : '';
+}
+
 /**
  * An error reported by the nanomsg library (or by the binding on its behalf,
  * e.g. `EBADF` after `close()`, `ETIMEDOUT` when a `timeout` expires).
@@ -30,6 +40,7 @@ export class NanomsgError extends Error {
    * @param errno - the library's number for it
    * @param syscall - the `nn_*` function that failed
    * @param address - the endpoint address, for `nn_bind`/`nn_connect`
+   * @param options - `cause`, as for `Error`
    */
   constructor(
     message: string,
@@ -37,10 +48,14 @@ export class NanomsgError extends Error {
     errno: number,
     syscall: string,
     address?: string,
-    options?: ErrorOptions,
+    // Not ErrorOptions: that type is ES2022's, and these declarations must
+    // compile for consumers whose lib is older.
+    options?: { cause?: unknown },
   ) {
     super(
-      address === undefined ? `${syscall}: ${message}` : `${syscall} ${address}: ${message}`,
+      address === undefined
+        ? `${syscall}: ${message}${hint(code, syscall)}`
+        : `${syscall} ${address}: ${message}`,
       options,
     );
     this.name = 'NanomsgError';

@@ -10,7 +10,7 @@ export {
   type SymbolUnit,
   type Version,
 } from './symbols.js';
-export type { OptionValue } from './options.js';
+export type { OptionTypes, OptionValue } from './options.js';
 export {
   Socket,
   SocketBase,
@@ -18,6 +18,7 @@ export {
   type Endpoint,
   type Message,
   type OperationOptions,
+  type ProtocolName,
   type RawMessage,
   type RawMessageInit,
   type SocketOptions,

@@ -5,6 +5,53 @@ import { lib, nnError, symbol, type SymbolInfo } from './symbols.js';
 /** A value for `setOption`. */
 export type OptionValue = number | boolean | string | ArrayBufferView;
 
+/**
+ * What `getOption` returns for the readable socket and transport options of
+ * libnanomsg 1.1: booleans for options of unit boolean, strings for string
+ * options, numbers otherwise. Other names (a later library's options,
+ * protocol options) give `number | boolean | string`.
+ */
+export interface OptionTypes {
+  /** `NN_LINGER` (ms). */
+  NN_LINGER: number;
+  /** `NN_SNDBUF` (bytes). */
+  NN_SNDBUF: number;
+  /** `NN_RCVBUF` (bytes). */
+  NN_RCVBUF: number;
+  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit). */
+  NN_RCVMAXSIZE: number;
+  /** `NN_SNDTIMEO` (ms, -1 = no limit). */
+  NN_SNDTIMEO: number;
+  /** `NN_RCVTIMEO` (ms, -1 = no limit). */
+  NN_RCVTIMEO: number;
+  /** `NN_RECONNECT_IVL` (ms). */
+  NN_RECONNECT_IVL: number;
+  /** `NN_RECONNECT_IVL_MAX` (ms). */
+  NN_RECONNECT_IVL_MAX: number;
+  /** `NN_SNDPRIO` (1–16). */
+  NN_SNDPRIO: number;
+  /** `NN_RCVPRIO` (1–16). */
+  NN_RCVPRIO: number;
+  /** `NN_SNDFD`: the descriptor that is readable while the socket can send. */
+  NN_SNDFD: number;
+  /** `NN_RCVFD`: the descriptor that is readable while a message waits. */
+  NN_RCVFD: number;
+  /** `NN_DOMAIN`: `AF_SP` or `AF_SP_RAW`. */
+  NN_DOMAIN: number;
+  /** `NN_PROTOCOL`: the protocol's value. */
+  NN_PROTOCOL: number;
+  /** `NN_IPV4ONLY`. */
+  NN_IPV4ONLY: boolean;
+  /** `NN_SOCKET_NAME`. */
+  NN_SOCKET_NAME: string;
+  /** `NN_MAXTTL` (1–255). */
+  NN_MAXTTL: number;
+  /** `NN_TCP_NODELAY` at level `NN_TCP`. */
+  NN_TCP_NODELAY: boolean;
+  /** `NN_WS_MSG_TYPE` at level `NN_WS`: `NN_WS_MSG_TYPE_TEXT` or `NN_WS_MSG_TYPE_BINARY`. */
+  NN_WS_MSG_TYPE: number;
+}
+
 /** @internal How to read and write one option. */
 export interface OptionSpec {
   readonly info: SymbolInfo;
@@ -67,12 +114,42 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
 
 const INT_MAX = 2 ** 31 - 1;
 
-/** @internal Checks `value` against the option's type and unit; returns what to pass to C. */
+/**
+ * The ranges of the options whose range the binding knows (libnanomsg 1.1.5's
+ * nn_sock_setopt and its man page nn_setsockopt(3)), checked here so that an
+ * out-of-range value is a RangeError naming the range rather than the
+ * library's bare EINVAL. `why` says where the binding is stricter than C.
+ */
+const ranges: Readonly<Record<string, { min: number; max: number; why?: string }>> = {
+  NN_SNDPRIO: { min: 1, max: 16 },
+  NN_RCVPRIO: { min: 1, max: 16 },
+  NN_MAXTTL: { min: 1, max: 255 },
+  NN_SNDBUF: { min: 1, max: INT_MAX },
+  NN_RCVBUF: { min: 1, max: INT_MAX },
+  NN_RCVMAXSIZE: { min: -1, max: INT_MAX, why: '-1 means no limit' },
+  NN_RECONNECT_IVL: {
+    min: 1,
+    max: INT_MAX,
+    why: 'at 0 the library retries a failed connection without pause, spinning a core',
+  },
+  NN_RECONNECT_IVL_MAX: { min: 0, max: INT_MAX, why: '0 means no back-off' },
+};
+
+/** Longest NN_SOCKET_NAME the library takes, in bytes (its buffer holds 64 with the NUL). */
+const NAME_MAX = 63;
+
+/** @internal Checks `value` against the option's type, unit and range; returns what to pass to C. */
 export function encodeOption(spec: OptionSpec, value: unknown): number | string | ArrayBufferView {
   const { name, type, unit } = spec.info;
   if (type === 'string') {
-    if (typeof value === 'string' || ArrayBuffer.isView(value)) return value;
-    throw new TypeError(`${name} takes a string or bytes, not ${describe(value)}`);
+    if (typeof value !== 'string' && !ArrayBuffer.isView(value)) {
+      throw new TypeError(`${name} takes a string or bytes, not ${describe(value)}`);
+    }
+    const length = typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+    if (name === 'NN_SOCKET_NAME' && length > NAME_MAX) {
+      throw new RangeError(`${name} takes at most ${NAME_MAX} bytes, not ${length}`);
+    }
+    return value;
   }
   if (unit === 'boolean') {
     if (typeof value === 'boolean') return value ? 1 : 0;
@@ -82,20 +159,30 @@ export function encodeOption(spec: OptionSpec, value: unknown): number | string 
   if (typeof value !== 'number')
     throw new TypeError(`${name} takes a number, not ${describe(value)}`);
   if (!Number.isInteger(value)) throw new RangeError(`${name} takes an integer, not ${value}`);
-  // -1 means "no limit" for socket options only: protocol timers
-  // (NN_REQ_RESEND_IVL, NN_SURVEYOR_DEADLINE) abort libnanomsg 1.1.5 when negative.
+  if (name === 'NN_WS_MSG_TYPE') {
+    const allowed = ['NN_WS_MSG_TYPE_TEXT', 'NN_WS_MSG_TYPE_BINARY'];
+    if (!allowed.some((s) => symbol(s) === value)) {
+      throw new RangeError(`${name} takes ${allowed.join(' or ')}, not ${value}`);
+    }
+    return value;
+  }
+  const known = ranges[name];
+  // Otherwise by unit. -1 means "no limit" for socket options only: protocol
+  // timers (NN_REQ_RESEND_IVL, NN_SURVEYOR_DEADLINE) abort libnanomsg 1.1.5
+  // when negative.
   const min =
-    unit === 'milliseconds'
+    known?.min ??
+    (unit === 'milliseconds'
       ? spec.info.namespace === 'NN_NS_SOCKET_OPTION'
         ? -1
         : 0
-      : name === 'NN_RCVMAXSIZE'
-        ? -1
-        : unit === 'bytes' || unit === 'priority'
-          ? 1
-          : -INT_MAX - 1;
-  if (value < min || value > INT_MAX) {
-    throw new RangeError(`${name} takes an integer from ${min} to ${INT_MAX}, not ${value}`);
+      : unit === 'bytes' || unit === 'priority'
+        ? 1
+        : -INT_MAX - 1);
+  const max = known?.max ?? INT_MAX;
+  if (value < min || value > max) {
+    const why = known?.why === undefined ? '' : `; ${known.why}`;
+    throw new RangeError(`${name} takes an integer from ${min} to ${max}, not ${value}${why}`);
   }
   return value;
 }

@@ -7,6 +7,7 @@ import {
   encodeOption,
   optionSpec,
   type OptionSpec,
+  type OptionTypes,
   type OptionValue,
 } from './options.js';
 import { unwatchAbort, watchAbort } from './abort.js';
@@ -65,17 +66,28 @@ export interface Endpoint {
 export interface SocketOptionProperties {
   /** `NN_LINGER` (ms). Accepted but ignored by nanomsg 1.1, which reads back 0. */
   linger: number;
-  /** `NN_SNDBUF`: bytes the library buffers for sending. */
+  /** `NN_SNDBUF` (bytes, 1 or more; default 128 KiB): what the library buffers for sending. */
   sendBufferSize: number;
-  /** `NN_RCVBUF`: bytes the library buffers for receiving. */
+  /** `NN_RCVBUF` (bytes, 1 or more; default 128 KiB): what the library buffers for receiving. */
   receiveBufferSize: number;
   /** `NN_SNDTIMEO` (ms, -1 = no limit): the default `timeout` of `send`. */
   sendTimeout: number;
   /** `NN_RCVTIMEO` (ms, -1 = no limit): the default `timeout` of `recv`. */
   receiveTimeout: number;
-  /** `NN_RECONNECT_IVL` (ms): wait before reconnecting a broken connection. */
+  /**
+   * `NN_RECONNECT_IVL` (ms, 1 or more; default 100): wait before reconnecting
+   * a broken or failed connection. 0 is a RangeError: libnanomsg would retry
+   * without pause, one core at 100% (about 27,000 attempts a second against a
+   * closed port); 1 still makes about 850 a second.
+   */
   reconnectInterval: number;
-  /** `NN_RECONNECT_IVL_MAX` (ms, 0 = no back-off): cap of the exponential back-off. */
+  /**
+   * `NN_RECONNECT_IVL_MAX` (ms, 0 or more; default 0 = no back-off, every
+   * retry waits `reconnectInterval`): above `reconnectInterval`, the wait
+   * doubles after each failed attempt up to this cap. A value below
+   * `reconnectInterval` becomes the wait itself in libnanomsg 1.1.5 (its man
+   * page says such a value is ignored).
+   */
   reconnectIntervalMax: number;
   /** `NN_SNDPRIO` (1 = highest … 16): priority of endpoints added afterwards for sending. */
   sendPriority: number;
@@ -83,9 +95,22 @@ export interface SocketOptionProperties {
   receivePriority: number;
   /** `NN_IPV4ONLY`: only IPv4 addresses (default true). */
   ipv4Only: boolean;
-  /** `NN_SOCKET_NAME`: the socket's name in statistics and debugging output. */
+  /** `NN_SOCKET_NAME` (at most 63 bytes): the socket's name in statistics and debugging output. */
   name: string;
-  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
+  /**
+   * `NN_RCVMAXSIZE` (bytes, -1 = no limit; default 1 MiB): the largest message
+   * this socket accepts over tcp and ipc (ws checks it too). A larger one is
+   * lost without an error anywhere: the sender's `send` resolves, `recv` goes
+   * on waiting, and libnanomsg drops the whole connection, with whatever else
+   * was in flight on it. `statistics().brokenConnections` goes up by one on
+   * both sides; that is the only trace. If this socket is the side that
+   * connected, libnanomsg 1.1.5 then fails about 256 reconnections in a row
+   * (it reads the rest of the dropped message as the next handshake): over tcp
+   * the connection is down for about 256 × `reconnectInterval` (25 s at the
+   * default 100 ms), over ipc it did not come back within 90 s. Over inproc
+   * the limit is not enforced. Set it above the largest message your peers
+   * send; -1 lets any peer make the library allocate whatever size it announces.
+   */
   receiveMaxSize: number;
   /** `NN_MAXTTL` (1–255): hops a message may take through devices. */
   maxTtl: number;
@@ -99,6 +124,26 @@ export interface SocketOptionProperties {
    */
   wsMessageType: 'text' | 'binary';
 }
+
+/**
+ * A protocol's nanomsg name: those of libnanomsg 1.1 are offered, and any
+ * other string is accepted (and looked up at run time), for protocols a
+ * later library adds.
+ */
+export type ProtocolName =
+  | 'NN_PAIR'
+  | 'NN_PUB'
+  | 'NN_SUB'
+  | 'NN_REQ'
+  | 'NN_REP'
+  | 'NN_PUSH'
+  | 'NN_PULL'
+  | 'NN_SURVEYOR'
+  | 'NN_RESPONDENT'
+  | 'NN_BUS'
+  // `string & {}` rather than `string`, which would swallow the names above
+  // and with them the editor's completion.
+  | (string & {});
 
 /** Options of the `Socket` constructor: `raw` and any writable option property. */
 export interface SocketOptions extends Partial<SocketOptionProperties> {
@@ -378,8 +423,13 @@ export abstract class SocketBase implements AsyncDisposable {
    * Opens a socket (`nn_socket`).
    * @param protocol - a protocol symbol name such as `'NN_PAIR'`
    * @param options - `raw` and initial values of option properties
+   * @throws NanomsgError `'EMFILE'` when 512 sockets are open, libnanomsg's
+   * limit per process (or when the process is out of file descriptors). A
+   * closed socket keeps its slot until its `close()` has settled, so after
+   * many `close()` calls not awaited, opening a socket can fail for a while:
+   * await `close()` where sockets come and go.
    */
-  constructor(protocol: string, options: SocketOptions = {}) {
+  constructor(protocol: ProtocolName, options: SocketOptions = {}) {
     if (typeof protocol !== 'string')
       throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
     if (options === null || typeof options !== 'object')
@@ -1134,6 +1184,8 @@ export abstract class SocketBase implements AsyncDisposable {
    * sock.getOption('NN_TCP_NODELAY'); // false
    * ```
    */
+  getOption<N extends keyof OptionTypes>(name: N, level?: string): OptionTypes[N];
+  getOption(name: string, level?: string): number | boolean | string;
   getOption(name: string, level?: string): number | boolean | string {
     return this.#getOption(optionSpec(name, 'nn_getsockopt', level));
   }
@@ -1142,6 +1194,10 @@ export abstract class SocketBase implements AsyncDisposable {
    * Sets any option by its nanomsg name (`nn_setsockopt`), checked against the
    * symbol table's type and unit. Integers, booleans for boolean options, and
    * strings or bytes for string options (`NN_SUB_SUBSCRIBE`).
+   * @throws TypeError for a value of the wrong type; RangeError, before the
+   * library is called, for a value outside the option's range where the
+   * binding knows it (`NN_SNDPRIO` 1–16, `NN_MAXTTL` 1–255, `NN_RECONNECT_IVL`
+   * from 1, ...: see the option properties)
    */
   setOption(name: string, value: OptionValue, level?: string): void {
     this.#setOption(optionSpec(name, 'nn_setsockopt', level), value);
@@ -1165,7 +1221,7 @@ export abstract class SocketBase implements AsyncDisposable {
   set linger(value: number) {
     this.setOptionValue('NN_LINGER', value);
   }
-  /** `NN_SNDBUF`: bytes the library buffers for sending. */
+  /** `NN_SNDBUF` (bytes, 1 or more; default 128 KiB): what the library buffers for sending. */
   get sendBufferSize(): number {
     return this.option('NN_SNDBUF') as number;
   }
@@ -1173,7 +1229,7 @@ export abstract class SocketBase implements AsyncDisposable {
   set sendBufferSize(value: number) {
     this.setOptionValue('NN_SNDBUF', value);
   }
-  /** `NN_RCVBUF`: bytes the library buffers for receiving. */
+  /** `NN_RCVBUF` (bytes, 1 or more; default 128 KiB): what the library buffers for receiving. */
   get receiveBufferSize(): number {
     return this.option('NN_RCVBUF') as number;
   }
@@ -1197,7 +1253,12 @@ export abstract class SocketBase implements AsyncDisposable {
   set receiveTimeout(value: number) {
     this.setOptionValue('NN_RCVTIMEO', value);
   }
-  /** `NN_RECONNECT_IVL` (ms): wait before reconnecting a broken connection. */
+  /**
+   * `NN_RECONNECT_IVL` (ms, 1 or more; default 100): wait before reconnecting
+   * a broken or failed connection. 0 is a RangeError: libnanomsg would retry
+   * without pause, one core at 100% (about 27,000 attempts a second against a
+   * closed port); 1 still makes about 850 a second.
+   */
   get reconnectInterval(): number {
     return this.option('NN_RECONNECT_IVL') as number;
   }
@@ -1205,7 +1266,13 @@ export abstract class SocketBase implements AsyncDisposable {
   set reconnectInterval(value: number) {
     this.setOptionValue('NN_RECONNECT_IVL', value);
   }
-  /** `NN_RECONNECT_IVL_MAX` (ms, 0 = no back-off): cap of the exponential back-off. */
+  /**
+   * `NN_RECONNECT_IVL_MAX` (ms, 0 or more; default 0 = no back-off, every
+   * retry waits `reconnectInterval`): above `reconnectInterval`, the wait
+   * doubles after each failed attempt up to this cap. A value below
+   * `reconnectInterval` becomes the wait itself in libnanomsg 1.1.5 (its man
+   * page says such a value is ignored).
+   */
   get reconnectIntervalMax(): number {
     return this.option('NN_RECONNECT_IVL_MAX') as number;
   }
@@ -1237,7 +1304,7 @@ export abstract class SocketBase implements AsyncDisposable {
   set ipv4Only(value: boolean) {
     this.setOptionValue('NN_IPV4ONLY', value);
   }
-  /** `NN_SOCKET_NAME`: the socket's name in statistics and debugging output. */
+  /** `NN_SOCKET_NAME` (at most 63 bytes): the socket's name in statistics and debugging output. */
   get name(): string {
     return this.option('NN_SOCKET_NAME') as string;
   }
@@ -1246,7 +1313,20 @@ export abstract class SocketBase implements AsyncDisposable {
     if (typeof value !== 'string') throw new TypeError('name must be a string');
     this.setOptionValue('NN_SOCKET_NAME', value);
   }
-  /** `NN_RCVMAXSIZE` (bytes, -1 = no limit): larger inbound messages are dropped. */
+  /**
+   * `NN_RCVMAXSIZE` (bytes, -1 = no limit; default 1 MiB): the largest message
+   * this socket accepts over tcp and ipc (ws checks it too). A larger one is
+   * lost without an error anywhere: the sender's `send` resolves, `recv` goes
+   * on waiting, and libnanomsg drops the whole connection, with whatever else
+   * was in flight on it. `statistics().brokenConnections` goes up by one on
+   * both sides; that is the only trace. If this socket is the side that
+   * connected, libnanomsg 1.1.5 then fails about 256 reconnections in a row
+   * (it reads the rest of the dropped message as the next handshake): over tcp
+   * the connection is down for about 256 × `reconnectInterval` (25 s at the
+   * default 100 ms), over ipc it did not come back within 90 s. Over inproc
+   * the limit is not enforced. Set it above the largest message your peers
+   * send; -1 lets any peer make the library allocate whatever size it announces.
+   */
   get receiveMaxSize(): number {
     return this.option('NN_RCVMAXSIZE') as number;
   }
@@ -1333,6 +1413,10 @@ function rcvTimeo(): OptionSpec {
  * A nanomsg socket of any protocol, with every operation public. The protocol
  * packages (`@nanomsg-ts/pair`, `pubsub`, ...) give typed classes that expose
  * only what their protocol can do.
+ *
+ * A process may have at most 512 nanomsg sockets open (libnanomsg's limit);
+ * the next one fails with `'EMFILE'` ("Too many open files"), and a closed
+ * socket's slot is free only once its `close()` has settled.
  *
  * @example
  * ```ts

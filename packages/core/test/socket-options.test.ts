@@ -166,23 +166,90 @@ describe('Socket option values of the wrong type', () => {
     expect(() => sock.bind(42 as unknown as string)).toThrow(TypeError);
   });
 
-  it('values out of the library range (priority 17, maxTtl 0 and 256): RangeError or NanomsgError EINVAL, nothing changed', () => {
+  it('values out of the library range (priority 17, maxTtl 0 and 256): RangeError, nothing changed', () => {
     const sock = open('NN_PAIR');
-    for (const apply of [
-      () => (sock.sendPriority = 17),
-      () => (sock.maxTtl = 0),
-      () => (sock.maxTtl = 256),
-    ]) {
-      const error = thrown(apply);
-      const refused =
-        error instanceof RangeError ||
-        (NanomsgError.isInstance(error) &&
-          error.code === 'EINVAL' &&
-          error.syscall === 'nn_setsockopt');
-      expect(refused, String(error)).toBe(true);
-    }
+    expect(() => (sock.sendPriority = 17)).toThrow(RangeError);
+    expect(() => (sock.maxTtl = 0)).toThrow(RangeError);
+    expect(() => (sock.maxTtl = 256)).toThrow(RangeError);
     expect(sock.sendPriority).toBe(8);
     expect(sock.maxTtl).toBe(8);
+  });
+});
+
+/** Each numeric option with a known range: its property, nanomsg name, lowest and highest valid value. */
+const ranged: [NumberKeys, string, number, number][] = [
+  ['sendPriority', 'NN_SNDPRIO', 1, 16],
+  ['receivePriority', 'NN_RCVPRIO', 1, 16],
+  ['maxTtl', 'NN_MAXTTL', 1, 255],
+  ['reconnectInterval', 'NN_RECONNECT_IVL', 1, 2 ** 31 - 1],
+  ['reconnectIntervalMax', 'NN_RECONNECT_IVL_MAX', 0, 2 ** 31 - 1],
+  ['receiveMaxSize', 'NN_RCVMAXSIZE', -1, 2 ** 31 - 1],
+  ['sendBufferSize', 'NN_SNDBUF', 1, 2 ** 31 - 1],
+  ['receiveBufferSize', 'NN_RCVBUF', 1, 2 ** 31 - 1],
+];
+
+/** The RangeError of `apply`, checked to name the option and its range; fails on anything else. */
+function rangeError(apply: () => unknown, name: string, min: number, max: number): void {
+  const error = thrown(apply);
+  expect(error, String(error)).toBeInstanceOf(RangeError);
+  expect((error as Error).message).toContain(name);
+  expect((error as Error).message).toContain(`from ${min} to ${max}`);
+}
+
+describe('Option ranges: RangeError before the C call, naming the option and its range', () => {
+  it.each(ranged)(
+    '%s (%s): %d and %d accepted, one past either a RangeError',
+    (key, name, min, max) => {
+      const sock = open('NN_PAIR');
+      for (const edge of [min, max]) {
+        sock[key] = edge;
+        expect(sock[key]).toBe(edge);
+        sock.setOption(name, edge);
+        expect(sock.getOption(name)).toBe(edge);
+        const made = open('NN_PAIR', { [key]: edge });
+        expect(made[key]).toBe(edge);
+      }
+      sock[key] = min;
+      for (const outside of [min - 1, max + 1]) {
+        rangeError(() => (sock[key] = outside), name, min, max);
+        rangeError(() => sock.setOption(name, outside), name, min, max);
+        rangeError(() => new Socket('NN_PAIR', { [key]: outside }), name, min, max);
+      }
+      expect(sock[key]).toBe(min);
+    },
+  );
+
+  it('reconnectInterval 0 is refused: the library would retry a connection without pause', () => {
+    const error = thrown(() => new Socket('NN_PAIR', { reconnectInterval: 0 }));
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(
+      /NN_RECONNECT_IVL takes an integer from 1 to .*without pause/,
+    );
+  });
+
+  it('the range is checked before the library: a closed socket still gives the RangeError', async () => {
+    const sock = new Socket('NN_PAIR');
+    await sock.close();
+    rangeError(() => (sock.sendPriority = 17), 'NN_SNDPRIO', 1, 16);
+    rangeError(() => sock.setOption('NN_MAXTTL', 256), 'NN_MAXTTL', 1, 255);
+  });
+
+  it('NN_SOCKET_NAME: 63 bytes accepted, 64 a RangeError', () => {
+    const sock = open('NN_PAIR');
+    sock.name = 'n'.repeat(63);
+    expect(sock.name).toBe('n'.repeat(63));
+    expect(() => (sock.name = 'n'.repeat(64))).toThrow(RangeError);
+    expect(() => sock.setOption('NN_SOCKET_NAME', 'é'.repeat(32))).toThrow(/at most 63 bytes/);
+    expect(sock.name).toBe('n'.repeat(63));
+  });
+
+  it.runIf(features.websocket)('NN_WS_MSG_TYPE by name: only the NN_WS_MSG_TYPE_* values', () => {
+    const sock = open('NN_PAIR');
+    sock.setOption('NN_WS_MSG_TYPE', symbol('NN_WS_MSG_TYPE_TEXT'));
+    expect(sock.wsMessageType).toBe('text');
+    const bogus = symbol('NN_WS_MSG_TYPE_TEXT') + symbol('NN_WS_MSG_TYPE_BINARY');
+    expect(() => sock.setOption('NN_WS_MSG_TYPE', bogus)).toThrow(RangeError);
+    expect(sock.wsMessageType).toBe('text');
   });
 });
 

@@ -140,6 +140,27 @@ describe.each(transports)('a cooked Rep receives one request at a time, over %s'
 });
 
 describe('req/rep state machine', () => {
+  it('a Rep slower than resendInterval handles one request more than once; the Req takes one reply', async () => {
+    const rep = sockets.add(new Rep());
+    const req = sockets.add(new Req({ resendInterval: 100 }));
+    req.connect(bindAny(rep, 'tcp'));
+    let handled = 0;
+    const loop = (async () => {
+      for await (const request of rep) {
+        handled++;
+        await sleep(250); // slower than resendInterval
+        await rep.send(`re ${String(request)}`);
+      }
+    })().catch((error: unknown) => {
+      if (!rep.closed) throw error;
+    });
+    expect(String(await req.request('once?', { timeout: 5000 }))).toBe('re once?');
+    await sleep(600);
+    expect(handled).toBeGreaterThanOrEqual(2);
+    await rep.close();
+    await loop;
+  });
+
   it('fails a Req recv before any send with EFSM', async () => {
     const req = sockets.add(new Req());
     expect(await codeOf(req.recv())).toBe('EFSM');

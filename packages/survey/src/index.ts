@@ -26,8 +26,11 @@ export interface SurveyOptions {
 /**
  * A SURVEYOR socket (`NN_SURVEYOR`): sends a survey to every connected
  * `Respondent` and receives their responses until the `deadline`. A `recv`
- * without a survey fails with `'EFSM'`, after the deadline with
- * `'ETIMEDOUT'`; responses arriving later are dropped by the library.
+ * without a survey fails with `'EFSM'`. After the deadline the first `recv`
+ * fails with `'ETIMEDOUT'` and later ones (and `tryRecv`) with `'EFSM'`, as
+ * the library reports the deadline once, until the next survey; responses
+ * arriving after the deadline are dropped by the library. `survey()` ends
+ * its iteration at the deadline instead.
  *
  * @example
  * ```ts
@@ -61,7 +64,8 @@ export class Surveyor extends Socket {
    * A survey started while another is running supersedes it, as in the
    * library: the earlier survey's iteration ends at once (responses it had
    * already yielded stay yielded; later ones belong to the new survey or are
-   * dropped). Closing the socket ends the iteration too. A failed send, or
+   * dropped). Closing the socket ends the iteration too. A failed send (such
+   * as `'EBADF'` when the socket was closed before `survey()` was called), or
    * an aborted `signal`, rejects the iteration.
    *
    * Do not mix `survey()` with plain `recv` on the same socket while a
@@ -75,6 +79,9 @@ export class Surveyor extends Socket {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError('signal must be an AbortSignal');
     }
+    // Closing ends a running survey; a survey begun on a closed socket fails
+    // with send's EBADF instead of looking like one that got no answer.
+    const openAtStart = !this.closed;
     this.#current?.abort();
     const superseded = new AbortController();
     this.#current = superseded;
@@ -99,7 +106,7 @@ export class Surveyor extends Socket {
         if (superseded.signal.aborted && !signal?.aborted) return end();
         if (
           NanomsgError.isInstance(error) &&
-          (error.code === 'ETIMEDOUT' || (error.code === 'EBADF' && this.closed))
+          (error.code === 'ETIMEDOUT' || (error.code === 'EBADF' && this.closed && openAtStart))
         ) {
           return end();
         }

@@ -112,6 +112,22 @@ describe('Surveyor rules', () => {
     expect((error as NanomsgError).code).toBe('ETIMEDOUT');
   });
 
+  it('after the deadline only the first recv fails with ETIMEDOUT; later ones, and tryRecv, with EFSM until the next survey', async () => {
+    const surveyor = sockets.add(new Surveyor({ deadline: 50 }));
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => (NanomsgError.isInstance(e) ? e.code : String(e)),
+      );
+    for (const round of [1, 2]) {
+      await surveyor.send(`round ${round}`);
+      expect(await code(surveyor.recv())).toBe('ETIMEDOUT');
+      expect(await code(surveyor.recv())).toBe('EFSM');
+      expect(await code(surveyor.recv({ timeout: 10 }))).toBe('EFSM');
+      expect(() => surveyor.tryRecv()).toThrow(expect.objectContaining({ code: 'EFSM' }));
+    }
+  });
+
   it('ends an earlier survey at once when a new one starts', async () => {
     const surveyor = sockets.add(new Surveyor({ deadline: 2000 }));
     const addr = bindAny(surveyor, 'ipc');
@@ -145,6 +161,22 @@ describe('Surveyor rules', () => {
     const reason = new Error('enough');
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
+  });
+
+  it('a survey on a socket already closed rejects with EBADF, like send', async () => {
+    const surveyor = new Surveyor();
+    await surveyor.close();
+    await expect(surveyor.send('q')).rejects.toMatchObject({ code: 'EBADF' });
+    await expect(surveyor.survey('q').next()).rejects.toMatchObject({
+      code: 'EBADF',
+      syscall: 'nn_send',
+    });
+    const seen: Buffer[] = [];
+    const error = await (async () => {
+      for await (const answer of surveyor.survey('q')) seen.push(answer);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([]);
+    expect(NanomsgError.isInstance(error) && error.code).toBe('EBADF');
   });
 
   it('rejects wrong arguments', () => {
