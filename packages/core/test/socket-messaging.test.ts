@@ -218,8 +218,12 @@ describe.each(transports)('Socket received messages and transfer over %s', (tran
       await connected.send(pattern(100 + i, i + 1));
       kept.push(await bound.recv({ timeout: 5000 }));
     }
-    // Small messages are views of one pool, which the next ones share too.
-    expect(kept[0]!.buffer).toBe(kept[5]!.buffer);
+    // Small messages are views of a shared pool: each message transferred
+    // below shares its pool with another one kept (the pool may have been
+    // renewed once among six messages of ~100 bytes, never twice).
+    for (const i of [1, 2]) {
+      expect(kept.filter((m) => m.buffer === kept[i]!.buffer).length).toBeGreaterThan(1);
+    }
     // Node.js 20 copies an untransferable ArrayBuffer named in a transfer
     // list; later versions throw DataCloneError. Either way nothing detaches.
     const bufferOf = (m: Buffer) => m.buffer as ArrayBuffer;
