@@ -1,6 +1,7 @@
 // Repository guards:
 // - no protocol package lists, imports or names another protocol package,
-//   and each depends on @nanomsg-ts/core alone;
+//   and each depends on @nanomsg-ts/core alone; the test kit that every
+//   package's tests import names no protocol package;
 // - no TypeScript source under packages/*/src writes a numeric value for a
 //   nanomsg symbol;
 // - every nanomsg name the sources use is in the loaded library's symbol table.
@@ -263,6 +264,20 @@ describe('protocol packages stay independent', () => {
       dev.filter((d) => d.startsWith('@nanomsg-ts/') && d !== '@nanomsg-ts/core'),
       `${folder} devDependencies`,
     ).toEqual([]);
+  });
+
+  test('the test kit (testing/kit) neither depends on nor names a protocol package', () => {
+    const kit = join(root, 'testing', 'kit');
+    const pkg = readJson(join(kit, 'package.json'));
+    expect(pkg.name).toBe('@nanomsg-ts/testkit');
+    expect(pkg.private).toBe(true);
+    const problems: string[] = [];
+    for (const file of [join(kit, 'package.json'), ...filesUnder(join(kit, 'src'))]) {
+      for (const name of namedOthers(readFileSync(file, 'utf8'), '')) {
+        problems.push(`${relative(root, file)} names ${name}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   test.each(folders)('%s/package.json names no other protocol package', (folder) => {
