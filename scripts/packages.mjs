@@ -1,41 +1,92 @@
-// Shared by the packaging scripts (pack-check, lint-packages) and their tests:
-// the workspace's published packages, `pnpm pack`, and a small reader for the
-// tarballs it makes. Not a CLI itself.
+// The workspace as pnpm sees it (pnpm-workspace.yaml and each package.json):
+// the one place the scripts and the repository checks take the list of
+// packages from (which are published, which are protocol packages), with
+// `pnpm pack` and a small reader for the tarballs it makes. Not a CLI itself.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+let workspace;
+
 /**
- * The workspace packages that are published (every `native/` and
- * `packages/*` package that is not private), native first, then core, then
- * the protocol packages by folder name.
+ * Every package of the workspace but the root, as `pnpm ls --recursive`
+ * lists them (pnpm-workspace.yaml), by folder: `dir` (absolute), `folder`
+ * (relative to the root, e.g. `packages/core`), `name`, `version`, `private`
+ * and the `manifest` (its package.json).
+ */
+export function workspacePackages() {
+  if (workspace === undefined) {
+    const stdout = run(
+      pnpmCommand().command,
+      [...pnpmCommand().prefix, 'ls', '--recursive', '--depth', '-1', '--json'],
+      {
+        cwd: root,
+      },
+    );
+    // pnpm may print notices before the JSON document.
+    const listed = JSON.parse(stdout.slice(stdout.indexOf('[')));
+    workspace = listed
+      .filter(({ path }) => path !== root)
+      .map(({ path }) => {
+        const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
+        return {
+          dir: path,
+          folder: relative(root, path),
+          name: manifest.name,
+          version: manifest.version,
+          private: manifest.private === true,
+          manifest,
+        };
+      })
+      .sort((a, b) => a.folder.localeCompare(b.folder));
+  }
+  return workspace;
+}
+
+/**
+ * The workspace packages that are published (not private), each after the
+ * workspace packages it depends on (native, then core, then the protocol
+ * packages), by folder within a level.
  */
 export function publicPackages() {
-  const dirs = [
-    join(root, 'native'),
-    ...readdirSync(join(root, 'packages'))
-      .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
-      .map((name) => join(root, 'packages', name)),
-  ];
-  const packages = [];
-  for (const dir of dirs) {
-    const file = join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    if (manifest.private) continue;
-    packages.push({
-      dir,
-      folder: relative(root, dir),
-      name: manifest.name,
-      version: manifest.version,
-      manifest,
-    });
-  }
-  return packages;
+  const packages = workspacePackages().filter((pkg) => !pkg.private);
+  const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
+  const levels = new Map();
+  const level = (pkg) => {
+    if (!levels.has(pkg.name)) {
+      const internal = Object.keys(pkg.manifest.dependencies ?? {}).filter((d) => byName.has(d));
+      levels.set(pkg.name, Math.max(-1, ...internal.map((d) => level(byName.get(d)))) + 1);
+    }
+    return levels.get(pkg.name);
+  };
+  return [...packages].sort((a, b) => level(a) - level(b) || a.folder.localeCompare(b.folder));
+}
+
+/**
+ * The protocol packages: the published packages that depend on
+ * @nanomsg-ts/core, by folder, each with `short`, its name without the scope
+ * (also the name of its folder and of its example, e.g. `pubsub`).
+ */
+export function protocolPackages() {
+  return publicPackages()
+    .filter((pkg) => pkg.manifest.dependencies?.['@nanomsg-ts/core'] !== undefined)
+    .sort((a, b) => a.folder.localeCompare(b.folder))
+    .map((pkg) => ({ ...pkg, short: pkg.name.replace(/^@[^/]+\//, '') }));
+}
+
+/**
+ * The socket classes a protocol package adds, from its build (dist): the
+ * functions it exports that are not core's own exports (e.g. `['Pub', 'Sub']`).
+ */
+export async function socketClasses(pkg) {
+  const entry = (p) => pathToFileURL(join(p.dir, p.manifest.main)).href;
+  const core = await import(entry(workspacePackages().find((p) => p.name === '@nanomsg-ts/core')));
+  const mod = await import(entry(pkg));
+  return Object.keys(mod).filter((key) => typeof mod[key] === 'function' && mod[key] !== core[key]);
 }
 
 /**
