@@ -1,12 +1,12 @@
 // The workspace as pnpm sees it (pnpm-workspace.yaml and each package.json):
 // the one place the scripts and the repository checks take the list of
 // packages from (which are published, which are protocol packages), with
-// `pnpm pack` and a small reader for the tarballs it makes. Not a CLI itself.
+// `pnpm pack` and reading the tarballs it makes (with `tar`). Not a CLI itself.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 
 export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -132,40 +132,21 @@ export function pack(dir, destination) {
 }
 
 /**
- * The files of a .tgz made by `npm pack`/`pnpm pack`, by path inside the
- * package (without the leading `package/`).
+ * The files of a .tgz made by `pnpm pack`, by path inside the package
+ * (without the leading `package/`), sorted: extracted with `tar` into a
+ * temporary folder.
  */
 export function readTarball(file) {
-  const data = gunzipSync(readFileSync(file));
-  const files = new Map();
-  const text = (start, length) => {
-    const bytes = data.subarray(start, start + length);
-    const end = bytes.indexOf(0);
-    return bytes.subarray(0, end === -1 ? bytes.length : end).toString('utf8');
-  };
-  let offset = 0;
-  let longName;
-  while (offset + 512 <= data.length) {
-    if (data.subarray(offset, offset + 512).every((byte) => byte === 0)) break;
-    const size = parseInt(text(offset + 124, 12).trim() || '0', 8);
-    const type = text(offset + 156, 1) || '0';
-    const prefix = text(offset + 345, 155);
-    let name = prefix ? `${prefix}/${text(offset, 100)}` : text(offset, 100);
-    const body = data.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      // pax extended header: a `path` record names the next entry.
-      const match = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (match) longName = match[1];
-      continue;
-    }
-    if (type === 'g') continue;
-    if (longName !== undefined) {
-      name = longName;
-      longName = undefined;
-    }
-    if (type !== '0' && type !== '\0') continue; // directories, links
-    files.set(name.replace(/^[^/]+\//, ''), Buffer.from(body));
+  const dir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-tarball-'));
+  try {
+    run('tar', ['-xzf', file, '-C', dir, '--strip-components=1']);
+    const paths = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+    return new Map(
+      paths
+        .filter((path) => statSync(join(dir, path)).isFile())
+        .map((path) => [path, readFileSync(join(dir, path))]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return files;
 }
