@@ -78,10 +78,7 @@ console.log(`ASan runtime: ${asan.path} (${asan.compiler})`);
 
 // ---- build ------------------------------------------------------------------
 step('building the TypeScript packages');
-let r = spawnSync(process.execPath, [join(root, 'scripts', 'turbo.mjs'), 'run', 'build'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+let r = spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) fail('the build failed');
 
 step(`building the addon with NANOMSG_TS_SANITIZE=ON into ${buildDir}`);

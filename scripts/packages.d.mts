@@ -29,7 +29,6 @@ export declare function publicPackages(): WorkspacePackage[];
 export declare function protocolPackages(): ProtocolPackage[];
 /** The socket classes a protocol package adds (its build's exports that are not core's). */
 export declare function socketClasses(pkg: WorkspacePackage): Promise<string[]>;
-export declare function pnpmCommand(): { command: string; prefix: string[] };
 export declare function run(
   command: string,
   args: string[],

@@ -1,7 +1,8 @@
 // The workspace as pnpm sees it (pnpm-workspace.yaml and each package.json):
 // the one place the scripts and the repository checks take the list of
 // packages from (which are published, which are protocol packages), with
-// `pnpm pack` and reading the tarballs it makes (with `tar`). Not a CLI itself.
+// `pnpm pack` and reading the tarballs it makes (with `tar`). pnpm is the one
+// on PATH, as for turbo (package.json's scripts). Not a CLI itself.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +21,7 @@ let workspace;
  */
 export function workspacePackages() {
   if (workspace === undefined) {
-    const stdout = run(
-      pnpmCommand().command,
-      [...pnpmCommand().prefix, 'ls', '--recursive', '--depth', '-1', '--json'],
-      {
-        cwd: root,
-      },
-    );
+    const stdout = run('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], { cwd: root });
     // pnpm may print notices before the JSON document.
     const listed = JSON.parse(stdout.slice(stdout.indexOf('[')));
     workspace = listed
@@ -89,20 +84,6 @@ export async function socketClasses(pkg) {
   return Object.keys(mod).filter((key) => typeof mod[key] === 'function' && mod[key] !== core[key]);
 }
 
-/**
- * How to start pnpm: the one that runs this script (`npm_execpath`, as
- * scripts/turbo.mjs does), else `pnpm` from PATH.
- */
-export function pnpmCommand() {
-  const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(execPath)) {
-    return /\.[cm]?js$/.test(execPath)
-      ? { command: process.execPath, prefix: [execPath] }
-      : { command: execPath, prefix: [] };
-  }
-  return { command: 'pnpm', prefix: [] };
-}
-
 /** Runs a command; throws with its output when it fails. Returns stdout. */
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
@@ -122,10 +103,7 @@ export function run(command, args, options = {}) {
  * Returns the tarball's path.
  */
 export function pack(dir, destination) {
-  const { command, prefix } = pnpmCommand();
-  const stdout = run(command, [...prefix, 'pack', '--json', '--pack-destination', destination], {
-    cwd: dir,
-  });
+  const stdout = run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: dir });
   // pnpm may print notices before the JSON document.
   const json = JSON.parse(stdout.slice(stdout.indexOf('{')));
   return json.filename;
