@@ -5,7 +5,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // first (`pnpm build`), then run one kind with
 // `pnpm vitest run --project <name>` (or `pnpm test --project <name>`):
 //   unit         native/test and packages/*/test: the addon, core and each
-//                protocol package, and the type tests (*.test-d.ts)
+//                protocol package, and the type tests (*.test-d.ts); and the
+//                test kit's own (testing/kit/test)
 //   interop      packages/*/test/interop-*.test.ts: against nanocat and
 //                Perl's NanoMsg::Raw (nanomsg-utils, libnanomsg-raw-perl)
 //   reliability  testing/reliability: faults, fuzzing, hostile peers, network
@@ -27,7 +28,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['native/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: [
+            'native/test/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'testing/kit/test/**/*.test.ts',
+          ],
           exclude: [...configDefaults.exclude, interop],
           typecheck: {
             enabled: true,
