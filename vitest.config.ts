@@ -1,18 +1,52 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Native tests run in forked child processes with --expose-gc, so GC-driven
-// behaviour (unclosed sockets closed when collected) can be tested directly.
+// Four projects, one kind of test each; `pnpm test` runs them all (one JSON
+// report with NANOMSG_TS_TEST_REPORT, see scripts/vitest-run.mjs). Build
+// first (`pnpm build`), then run one kind with
+// `pnpm vitest run --project <name>` (or `pnpm test --project <name>`):
+//   unit         native/test and packages/*/test: the addon, core and each
+//                protocol package, and the type tests (*.test-d.ts); and the
+//                test kit's own (testing/kit/test)
+//   interop      packages/*/test/interop-*.test.ts: against nanocat and
+//                Perl's NanoMsg::Raw (nanomsg-utils, libnanomsg-raw-perl)
+//   reliability  testing/reliability: faults, fuzzing, hostile peers, network
+//                namespaces (slow; the netns tests need root)
+//   repository   testing/*.test.ts: packaging, publint, docs, bundles,
+//                changesets, guards, declarations, examples
+// Every test file runs in a forked child process with --expose-gc, so
+// GC-driven behaviour (unclosed sockets closed when collected) can be tested.
+const interop = 'packages/*/test/**/interop-*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['native/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'testing/**/*.test.ts'],
     pool: 'forks',
     execArgv: ['--expose-gc'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    typecheck: {
-      enabled: true,
-      include: ['packages/*/test/**/*.test-d.ts'],
-      tsconfig: './tsconfig.json',
-    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'native/test/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'testing/kit/test/**/*.test.ts',
+          ],
+          exclude: [...configDefaults.exclude, interop],
+          typecheck: {
+            enabled: true,
+            include: ['packages/*/test/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      { extends: true, test: { name: 'interop', include: [interop] } },
+      {
+        extends: true,
+        test: { name: 'reliability', include: ['testing/reliability/**/*.test.ts'] },
+      },
+      { extends: true, test: { name: 'repository', include: ['testing/*.test.ts'] } },
+    ],
   },
 });

@@ -15,7 +15,8 @@
 //   inherit the preload) are counted and listed by module, not failed.
 //
 // Usage: node scripts/asan.mjs [vitest arguments...]
-//   default test paths: native/test packages/*/test
+//   default: the unit and interop projects (native/test, packages/*/test;
+//   see vitest.config.ts), e.g. `pnpm test:asan testing/reliability` instead
 //   NANOMSG_TS_ASAN_KEEP=1 keeps the report folder.
 //   NANOMSG_TS_TEST_REPORT=file: vitest also writes its JSON report there, as
 //   with `pnpm test` (scripts/vitest-run.mjs); .ci/run reads the counts from it.
@@ -77,10 +78,7 @@ console.log(`ASan runtime: ${asan.path} (${asan.compiler})`);
 
 // ---- build ------------------------------------------------------------------
 step('building the TypeScript packages');
-let r = spawnSync(process.execPath, [join(root, 'scripts', 'turbo.mjs'), 'run', 'build'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+let r = spawnSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) fail('the build failed');
 
 step(`building the addon with NANOMSG_TS_SANITIZE=ON into ${buildDir}`);
@@ -148,7 +146,7 @@ if (r.status !== 0 || !r.stdout.includes(addon) || !/libasan|libclang_rt\.asan/.
 // ---- run the suites -----------------------------------------------------------
 const reports = mkdtempSync(join(tmpdir(), 'nanomsg-ts-asan-'));
 const args = process.argv.slice(2);
-const paths = args.length > 0 ? args : ['native/test', 'packages/'];
+const paths = args.length > 0 ? args : ['--project', 'unit', '--project', 'interop'];
 step(`running vitest ${paths.join(' ')} with the ASan addon (reports in ${reports})`);
 const vitest = join(
   dirname(createRequire(join(root, 'package.json')).resolve('vitest/package.json')),
@@ -187,12 +185,16 @@ function waitForWorkerExit(ChildProcess) {
     return true;
   };
 }
+// The repository's config with that setup file, and no type tests (the
+// projects inherit the setup file; the unit project's typecheck is turned off).
 const configFile = join(buildDir, 'vitest.asan.config.mjs');
 writeFileSync(
   configFile,
   `import base from ${JSON.stringify(pathToFileURL(join(root, 'vitest.config.ts')).href)};\n` +
+    `const projects = base.test.projects.map((p) => ` +
+    `({ ...p, test: { ...p.test, typecheck: { enabled: false } } }));\n` +
     `export default { ...base, test: { ...base.test, root: ${JSON.stringify(root)}, ` +
-    `setupFiles: [${JSON.stringify(setupFile)}], typecheck: { enabled: false } } };\n`,
+    `setupFiles: [${JSON.stringify(setupFile)}], projects } };\n`,
 );
 Object.assign(env, {
   ASAN_OPTIONS: [

@@ -11,12 +11,12 @@ import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { root } from './packages.mjs';
+import { protocolPackages, root } from './packages.mjs';
 
 const { build } = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
 
-/** The protocol packages, by folder name under packages/. */
-export const protocols = ['pair', 'pubsub', 'reqrep', 'pipeline', 'survey', 'bus'];
+/** The protocol packages, by folder name under packages/ (e.g. `pubsub`). */
+export const protocols = protocolPackages().map((pkg) => pkg.short);
 
 /**
  * Bundles an entry (a file, or `contents` of an ES module) for Node.js, with
@@ -71,7 +71,7 @@ export async function bundle({ entry, contents, minify = false }) {
   };
 }
 
-/** Minified and gzipped sizes of core alone, each protocol package, and all six together. */
+/** Minified and gzipped sizes of core alone, each protocol package, and all of them together. */
 export async function measure() {
   const entries = [
     { label: '@nanomsg-ts/core', contents: `export * from '@nanomsg-ts/core';` },
@@ -80,7 +80,7 @@ export async function measure() {
       contents: `export * from '@nanomsg-ts/${name}';`,
     })),
     {
-      label: 'all six protocol packages',
+      label: 'all protocol packages',
       contents: protocols
         .map((name) => `export * as ${name} from '@nanomsg-ts/${name}';`)
         .join('\n'),

@@ -3,7 +3,7 @@
 /** The repository's root folder. */
 export declare const root: string;
 
-/** A published workspace package. */
+/** A workspace package. */
 export interface WorkspacePackage {
   /** Absolute folder. */
   dir: string;
@@ -11,11 +11,24 @@ export interface WorkspacePackage {
   folder: string;
   name: string;
   version: string;
+  private: boolean;
   manifest: Record<string, any>;
 }
 
+/** A protocol package. */
+export interface ProtocolPackage extends WorkspacePackage {
+  /** Its name without the scope, also its folder's and its example's, e.g. `pubsub`. */
+  short: string;
+}
+
+/** Every package of the workspace but the root, by folder. */
+export declare function workspacePackages(): WorkspacePackage[];
+/** The published packages, each after those it depends on (native, core, protocol packages). */
 export declare function publicPackages(): WorkspacePackage[];
-export declare function pnpmCommand(): { command: string; prefix: string[] };
+/** The published packages that depend on @nanomsg-ts/core, by folder. */
+export declare function protocolPackages(): ProtocolPackage[];
+/** The socket classes a protocol package adds (its build's exports that are not core's). */
+export declare function socketClasses(pkg: WorkspacePackage): Promise<string[]>;
 export declare function run(
   command: string,
   args: string[],

@@ -1,55 +1,87 @@
-// Shared by the packaging scripts (pack-check, lint-packages) and their tests:
-// the workspace's published packages, `pnpm pack`, and a small reader for the
-// tarballs it makes. Not a CLI itself.
+// The workspace as pnpm sees it (pnpm-workspace.yaml and each package.json):
+// the one place the scripts and the repository checks take the list of
+// packages from (which are published, which are protocol packages), with
+// `pnpm pack` and reading the tarballs it makes (with `tar`). pnpm is the one
+// on PATH, as for turbo (package.json's scripts). Not a CLI itself.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+let workspace;
+
 /**
- * The workspace packages that are published (every `native/` and
- * `packages/*` package that is not private), native first, then core, then
- * the protocol packages by folder name.
+ * Every package of the workspace but the root, as `pnpm ls --recursive`
+ * lists them (pnpm-workspace.yaml), by folder: `dir` (absolute), `folder`
+ * (relative to the root, e.g. `packages/core`), `name`, `version`, `private`
+ * and the `manifest` (its package.json).
  */
-export function publicPackages() {
-  const dirs = [
-    join(root, 'native'),
-    ...readdirSync(join(root, 'packages'))
-      .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
-      .map((name) => join(root, 'packages', name)),
-  ];
-  const packages = [];
-  for (const dir of dirs) {
-    const file = join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    if (manifest.private) continue;
-    packages.push({
-      dir,
-      folder: relative(root, dir),
-      name: manifest.name,
-      version: manifest.version,
-      manifest,
-    });
+export function workspacePackages() {
+  if (workspace === undefined) {
+    const stdout = run('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], { cwd: root });
+    // pnpm may print notices before the JSON document.
+    const listed = JSON.parse(stdout.slice(stdout.indexOf('[')));
+    workspace = listed
+      .filter(({ path }) => path !== root)
+      .map(({ path }) => {
+        const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
+        return {
+          dir: path,
+          folder: relative(root, path),
+          name: manifest.name,
+          version: manifest.version,
+          private: manifest.private === true,
+          manifest,
+        };
+      })
+      .sort((a, b) => a.folder.localeCompare(b.folder));
   }
-  return packages;
+  return workspace;
 }
 
 /**
- * How to start pnpm: the one that runs this script (`npm_execpath`, as
- * scripts/turbo.mjs does), else `pnpm` from PATH.
+ * The workspace packages that are published (not private), each after the
+ * workspace packages it depends on (native, then core, then the protocol
+ * packages), by folder within a level.
  */
-export function pnpmCommand() {
-  const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(execPath)) {
-    return /\.[cm]?js$/.test(execPath)
-      ? { command: process.execPath, prefix: [execPath] }
-      : { command: execPath, prefix: [] };
-  }
-  return { command: 'pnpm', prefix: [] };
+export function publicPackages() {
+  const packages = workspacePackages().filter((pkg) => !pkg.private);
+  const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
+  const levels = new Map();
+  const level = (pkg) => {
+    if (!levels.has(pkg.name)) {
+      const internal = Object.keys(pkg.manifest.dependencies ?? {}).filter((d) => byName.has(d));
+      levels.set(pkg.name, Math.max(-1, ...internal.map((d) => level(byName.get(d)))) + 1);
+    }
+    return levels.get(pkg.name);
+  };
+  return [...packages].sort((a, b) => level(a) - level(b) || a.folder.localeCompare(b.folder));
+}
+
+/**
+ * The protocol packages: the published packages that depend on
+ * @nanomsg-ts/core, by folder, each with `short`, its name without the scope
+ * (also the name of its folder and of its example, e.g. `pubsub`).
+ */
+export function protocolPackages() {
+  return publicPackages()
+    .filter((pkg) => pkg.manifest.dependencies?.['@nanomsg-ts/core'] !== undefined)
+    .sort((a, b) => a.folder.localeCompare(b.folder))
+    .map((pkg) => ({ ...pkg, short: pkg.name.replace(/^@[^/]+\//, '') }));
+}
+
+/**
+ * The socket classes a protocol package adds, from its build (dist): the
+ * functions it exports that are not core's own exports (e.g. `['Pub', 'Sub']`).
+ */
+export async function socketClasses(pkg) {
+  const entry = (p) => pathToFileURL(join(p.dir, p.manifest.main)).href;
+  const core = await import(entry(workspacePackages().find((p) => p.name === '@nanomsg-ts/core')));
+  const mod = await import(entry(pkg));
+  return Object.keys(mod).filter((key) => typeof mod[key] === 'function' && mod[key] !== core[key]);
 }
 
 /** Runs a command; throws with its output when it fails. Returns stdout. */
@@ -71,50 +103,28 @@ export function run(command, args, options = {}) {
  * Returns the tarball's path.
  */
 export function pack(dir, destination) {
-  const { command, prefix } = pnpmCommand();
-  const stdout = run(command, [...prefix, 'pack', '--json', '--pack-destination', destination], {
-    cwd: dir,
-  });
+  const stdout = run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: dir });
   // pnpm may print notices before the JSON document.
   const json = JSON.parse(stdout.slice(stdout.indexOf('{')));
   return json.filename;
 }
 
 /**
- * The files of a .tgz made by `npm pack`/`pnpm pack`, by path inside the
- * package (without the leading `package/`).
+ * The files of a .tgz made by `pnpm pack`, by path inside the package
+ * (without the leading `package/`), sorted: extracted with `tar` into a
+ * temporary folder.
  */
 export function readTarball(file) {
-  const data = gunzipSync(readFileSync(file));
-  const files = new Map();
-  const text = (start, length) => {
-    const bytes = data.subarray(start, start + length);
-    const end = bytes.indexOf(0);
-    return bytes.subarray(0, end === -1 ? bytes.length : end).toString('utf8');
-  };
-  let offset = 0;
-  let longName;
-  while (offset + 512 <= data.length) {
-    if (data.subarray(offset, offset + 512).every((byte) => byte === 0)) break;
-    const size = parseInt(text(offset + 124, 12).trim() || '0', 8);
-    const type = text(offset + 156, 1) || '0';
-    const prefix = text(offset + 345, 155);
-    let name = prefix ? `${prefix}/${text(offset, 100)}` : text(offset, 100);
-    const body = data.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      // pax extended header: a `path` record names the next entry.
-      const match = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (match) longName = match[1];
-      continue;
-    }
-    if (type === 'g') continue;
-    if (longName !== undefined) {
-      name = longName;
-      longName = undefined;
-    }
-    if (type !== '0' && type !== '\0') continue; // directories, links
-    files.set(name.replace(/^[^/]+\//, ''), Buffer.from(body));
+  const dir = mkdtempSync(join(tmpdir(), 'nanomsg-ts-tarball-'));
+  try {
+    run('tar', ['-xzf', file, '-C', dir, '--strip-components=1']);
+    const paths = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+    return new Map(
+      paths
+        .filter((path) => statSync(join(dir, path)).isFile())
+        .map((path) => [path, readFileSync(join(dir, path))]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return files;
 }

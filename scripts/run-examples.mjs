@@ -5,11 +5,11 @@
 //
 // Usage: node scripts/run-examples.mjs [name ...]   (names: demo, pair, pubsub, ...)
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { protocolPackages, root } from './packages.mjs';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-export const examples = ['demo', 'pair', 'pubsub', 'reqrep', 'pipeline', 'survey', 'bus'];
+/** demo.mjs (core's generic Socket), then one example per protocol package, named after it. */
+export const examples = ['demo', ...protocolPackages().map((p) => p.short)];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !examples.includes(name));

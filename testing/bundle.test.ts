@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, test } from 'vitest';
+import { protocolPackages, socketClasses } from '../scripts/packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'nanomsg-ts-bundle-'));
@@ -16,12 +17,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** A folder whose `@nanomsg-ts/*` entries link to the workspace packages, for esbuild's nodePaths. */
 const resolveDir = join(work, 'resolve');
 mkdirSync(join(resolveDir, '@nanomsg-ts'), { recursive: true });
-for (const name of ['core', 'pair', 'pubsub', 'reqrep', 'pipeline', 'survey', 'bus']) {
+for (const name of ['core', ...protocolPackages().map((p) => p.short)]) {
   symlinkSync(join(root, 'packages', name), join(resolveDir, '@nanomsg-ts', name), 'dir');
 }
 
-const others = ['pair', 'reqrep', 'pipeline', 'survey', 'bus'];
-const otherClasses = ['Pair', 'Req', 'Rep', 'Push', 'Pull', 'Surveyor', 'Respondent', 'Bus'];
+/** The protocol packages other than pubsub (by folder name), and their socket classes. */
+const otherPackages = protocolPackages().filter((p) => p.short !== 'pubsub');
+const others = otherPackages.map((p) => p.short);
+const otherClasses = (await Promise.all(otherPackages.map(socketClasses))).flat();
 
 /** Bundles `source` (an ES module) for Node.js, keeping @nanomsg-ts/native external. */
 async function bundle(
@@ -117,6 +120,7 @@ await Promise.all([pub.close(), sub.close()]);
     expect(code).toMatch(declares('Pub'));
     expect(code).toMatch(declares('Sub'));
     expect(code).toContain('NN_SUB_SUBSCRIBE');
+    expect(otherClasses.length).toBeGreaterThanOrEqual(others.length);
     for (const name of otherClasses) expect(code).not.toMatch(declares(name));
     for (const name of [
       'NN_PUSH',

@@ -9,7 +9,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -18,7 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root } from '../scripts/packages.mjs';
+import { root, workspacePackages } from '../scripts/packages.mjs';
 
 const changesetBin = join(
   dirname(createRequire(join(root, 'package.json')).resolve('@changesets/cli/package.json')),
@@ -40,21 +39,6 @@ function changesetVersion(): void {
   });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`changeset version: ${result.stdout}${result.stderr}`);
-}
-
-/** The workspace's package folders, from pnpm-workspace.yaml (`- dir` and `- dir/*` entries). */
-function workspaceFolders(): string[] {
-  const yaml = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  const section = /^packages:\n((?:[ \t]+-.*\n?)+)/m.exec(yaml);
-  if (!section) throw new Error('pnpm-workspace.yaml has no packages list');
-  const folders: string[] = [];
-  for (const [, pattern] of section[1]!.matchAll(/-\s*['"]?([^'"\n]+?)['"]?\s*$/gm)) {
-    if (pattern!.endsWith('/*')) {
-      const parent = pattern!.slice(0, -2);
-      for (const name of readdirSync(join(root, parent))) folders.push(`${parent}/${name}`);
-    } else folders.push(pattern!);
-  }
-  return folders.filter((folder) => existsSync(join(root, folder, 'package.json')));
 }
 
 function version(folder: string): string {
@@ -79,7 +63,7 @@ function addChangeset(file: string, pkg: string, bump: string, summary: string):
 let folders: string[] = [];
 
 beforeAll(() => {
-  folders = workspaceFolders();
+  folders = workspacePackages().map((p) => p.folder);
   for (const file of ['package.json', 'pnpm-workspace.yaml'])
     copyFileSync(join(root, file), join(repo, file));
   mkdirSync(join(repo, '.changeset'));

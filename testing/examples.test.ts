@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { root } from '../scripts/packages.mjs';
+import { protocolPackages, root } from '../scripts/packages.mjs';
 
 /** Runs an example; resolves with its exit status and output. */
 function runExample(
@@ -102,16 +102,13 @@ describe('examples', () => {
     expect(status).toBe(0);
   }, 40_000);
 
+  it('every protocol package has an example, checked above', () => {
+    expect(Object.keys(expected).sort()).toEqual(protocolPackages().map((p) => p.short));
+  });
+
   it('every example imports one package only, the one it shows', () => {
-    const packages: Record<string, string> = {
-      demo: 'core',
-      pair: 'pair',
-      pubsub: 'pubsub',
-      reqrep: 'reqrep',
-      pipeline: 'pipeline',
-      survey: 'survey',
-      bus: 'bus',
-    };
+    const packages: Record<string, string> = { demo: 'core' };
+    for (const { short } of protocolPackages()) packages[short] = short;
     for (const [name, pkg] of Object.entries(packages)) {
       const source = readFileSync(join(root, 'examples', `${name}.mjs`), 'utf8');
       const imported = [...source.matchAll(/from '(@nanomsg-ts\/[\w-]+)'/g)].map((m) => m[1]);

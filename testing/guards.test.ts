@@ -1,6 +1,7 @@
 // Repository guards:
 // - no protocol package lists, imports or names another protocol package,
-//   and each depends on @nanomsg-ts/core alone;
+//   and each depends on @nanomsg-ts/core alone; the test kit that every
+//   package's tests import names no protocol package;
 // - no TypeScript source under packages/*/src writes a numeric value for a
 //   nanomsg symbol;
 // - every nanomsg name the sources use is in the loaded library's symbol table.
@@ -8,22 +9,16 @@
 // see anything fails instead of passing silently.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { symbols } from '../packages/core/dist/index.js';
+import { protocolPackages as workspaceProtocols, root } from '../scripts/packages.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = join(root, 'packages');
 
-/** Folder name → package name of the protocol packages. */
-const protocolPackages: Readonly<Record<string, string>> = {
-  pair: '@nanomsg-ts/pair',
-  pubsub: '@nanomsg-ts/pubsub',
-  reqrep: '@nanomsg-ts/reqrep',
-  pipeline: '@nanomsg-ts/pipeline',
-  survey: '@nanomsg-ts/survey',
-  bus: '@nanomsg-ts/bus',
-};
+/** Folder name → package name of the protocol packages (from the workspace, scripts/packages.mjs). */
+const protocolPackages: Readonly<Record<string, string>> = Object.fromEntries(
+  workspaceProtocols().map((p) => [p.short, p.name]),
+);
 const folders = Object.keys(protocolPackages);
 
 interface PackageJson {
@@ -232,6 +227,9 @@ describe('guard detectors (on samples)', () => {
 
 describe('protocol packages stay independent', () => {
   test('the protocol packages are the six expected folders, named as expected', () => {
+    // The one place the list is written out: scripts/packages.mjs derives it
+    // from the workspace, and this checks what it derives.
+    expect(folders).toEqual(['bus', 'pair', 'pipeline', 'pubsub', 'reqrep', 'survey']);
     const present = readdirSync(packagesDir).filter(
       (d) => d !== 'core' && existsSync(join(packagesDir, d, 'package.json')),
     );
@@ -263,6 +261,20 @@ describe('protocol packages stay independent', () => {
       dev.filter((d) => d.startsWith('@nanomsg-ts/') && d !== '@nanomsg-ts/core'),
       `${folder} devDependencies`,
     ).toEqual([]);
+  });
+
+  test('the test kit (testing/kit) neither depends on nor names a protocol package', () => {
+    const kit = join(root, 'testing', 'kit');
+    const pkg = readJson(join(kit, 'package.json'));
+    expect(pkg.name).toBe('@nanomsg-ts/testkit');
+    expect(pkg.private).toBe(true);
+    const problems: string[] = [];
+    for (const file of filesUnder(kit)) {
+      for (const name of namedOthers(readFileSync(file, 'utf8'), '')) {
+        problems.push(`${relative(root, file)} names ${name}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   test.each(folders)('%s/package.json names no other protocol package', (folder) => {

@@ -6,8 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Socket } from '@nanomsg-ts/core';
 import { Push } from '@nanomsg-ts/pipeline';
 import { Req } from '@nanomsg-ts/reqrep';
-import { Child, bindAny, killChildren, slope, sleep, waitFor } from './helpers.js';
-import { address, type Transport } from '../helpers.js';
+import {
+  Child,
+  address,
+  bindAny,
+  killChildren,
+  slope,
+  sleep,
+  waitFor,
+  type Transport,
+} from '@nanomsg-ts/testkit';
 
 afterEach(killChildren);
 
@@ -343,7 +351,7 @@ describe('closing sockets under full load in both directions', () => {
       for (let round = 0; round < 10; round++) {
         const a = new Socket(pa);
         const b = new Socket(pb);
-        b.connect(bindAny(a, transport));
+        b.connect(bindAny(a, transport).address);
         const loopsA = load(a, countsA);
         const loopsB = load(b, countsB);
         // An iterator too, where it does not take another loop's reply.

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Socket } from '@nanomsg-ts/core';
-import { bindAny, openFds, sleep, type Transport } from './helpers.js';
+import { bindAny, openFds, sleep, type Transport } from '@nanomsg-ts/testkit';
 
 const CYCLES = 1000;
 const transports: readonly Transport[] = ['inproc', 'ipc', 'tcp', 'ws'];
@@ -26,7 +26,7 @@ async function cycle(transport: Transport, protocol: [string, string]): Promise<
   const a = new Socket(protocol[0], { receiveTimeout: 5000, sendTimeout: 5000 });
   const b = new Socket(protocol[1], { receiveTimeout: 5000, sendTimeout: 5000 });
   try {
-    const where = bindAny(a, transport);
+    const where = bindAny(a, transport).address;
     b.connect(where);
     await b.send('ping');
     if (String(await a.recv()) !== 'ping') throw new Error('wrong message');
@@ -50,7 +50,7 @@ describe('file descriptors', () => {
     for (let i = 0; i < 50; i++) {
       const a = new Socket('NN_PAIR');
       const b = new Socket('NN_PAIR');
-      b.connect(bindAny(a, 'tcp'));
+      b.connect(bindAny(a, 'tcp').address);
       open.push(a, b);
       await b.send('x');
       await a.recv({ timeout: 5000 });

@@ -2,7 +2,7 @@
 // runs in a child process (./fixtures/fuzz-findings.mjs), which libnanomsg
 // 1.1.5 aborted (SIGABRT) before the fix.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Child, killChildren } from './helpers.js';
+import { Child, killChildren } from '@nanomsg-ts/testkit';
 
 afterEach(killChildren);
 

@@ -13,7 +13,7 @@ import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symbol } from '@nanomsg-ts/core';
 import { Req } from '@nanomsg-ts/reqrep';
-import { Child, killChildren, slope, sleep } from './helpers.js';
+import { Child, killChildren, slope, sleep } from '@nanomsg-ts/testkit';
 
 const MAX = 64 * 1024;
 

@@ -7,7 +7,7 @@
 // deleted afterwards (the veth pair goes with them).
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Child, killChildren, sleep, waitFor } from './helpers.js';
+import { Child, killChildren, sleep, waitFor } from '@nanomsg-ts/testkit';
 
 const tag = `nnts${process.pid % 100000}`;
 const nsA = `${tag}-a`;

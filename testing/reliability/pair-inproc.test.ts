@@ -11,7 +11,7 @@
 // of another transport. Each scenario runs in a child process: before the
 // fix every one of them died by a signal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Child, killChildren } from './helpers.js';
+import { Child, killChildren } from '@nanomsg-ts/testkit';
 
 afterEach(killChildren);
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bus } from '@nanomsg-ts/bus';
-import { bindAny, connections, sleep, track, transports } from '../../../testing/helpers.js';
+import { bindAny, connections, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -18,8 +18,8 @@ describe.each(transports)('bus over %s', (transport) => {
       Bus,
       Bus,
     ];
-    const addrA = bindAny(a, transport);
-    const addrB = bindAny(b, transport);
+    const addrA = bindAny(a, transport).address;
+    const addrB = bindAny(b, transport).address;
     b.connect(addrA);
     c.connect(addrA);
     c.connect(addrB);

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Bus } from '@nanomsg-ts/bus';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -32,16 +32,16 @@ describe.each(nc.interopTransports)('Bus with nanocat over %s', (transport) => {
 
   test('our Bus between two nanocat nodes: both hear us, neither hears the other through us', async () => {
     const ours = track(new Bus());
-    const address = nc.bindAny(ours, transport);
+    const address = nc.bindAny(ours, transport).address;
     const node = (name: string): nc.Peer =>
       nc.nanocatTo(address, '--bus', '--data', name, '--interval', '0.02', '--ascii');
     const a = node('node-a');
     const b = node('node-b');
     const heard = new Set<string>();
-    await nc.waitUntil('messages of both nanocat nodes', () => {
+    await nc.waitFor(() => {
       for (let m = ours.tryRecv(); m !== undefined; m = ours.tryRecv()) heard.add(m.toString());
       return heard.size === 2;
-    });
+    }, 'messages of both nanocat nodes');
     expect([...heard].sort()).toEqual(['node-a', 'node-b']);
     await ours.send('to all', { timeout: 5000 });
     await a.waitForLine((l) => l === 'to all');

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NanomsgError } from '@nanomsg-ts/core';
-import { runDir, thrown, useSockets } from './helpers.js';
+import { runDir, thrown, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

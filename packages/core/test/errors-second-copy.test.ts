@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '@nanomsg-ts/core';
 import { NanomsgError, symbol } from '@nanomsg-ts/core';
-import { bindAny, thrown } from './helpers.js';
+import { bindAny, thrown } from '@nanomsg-ts/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const copyRoot = mkdtempSync(join(tmpdir(), 'nanomsg-ts-core-copy-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, Socket, symbol } from '@nanomsg-ts/core';
-import { bindAny, nativeAddon, rejection, thrown, useSockets } from './helpers.js';
+import { bindAny, nativeAddon, rejection, thrown, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

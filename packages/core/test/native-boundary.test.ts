@@ -11,7 +11,7 @@
 //   (worker.terminate(), process.exit in a worker); node-addon-api aborted the
 //   process on such a failure instead of returning.
 import { describe, expect, it } from 'vitest';
-import { runDir, runFixture } from './helpers.js';
+import { runDir, runFixture } from '@nanomsg-ts/testkit';
 
 const RUNS = 20;
 const AT_ONCE = 2;

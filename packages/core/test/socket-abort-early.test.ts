@@ -5,7 +5,13 @@
 // signal's reason ... and loses no message"; Node.js APIs (fs,
 // timers/promises, events.once, fetch) reject at once for an aborted signal.
 import { describe, expect, it } from 'vitest';
-import { connectedPair, rejection, sleep, transports, useSockets } from './helpers.js';
+import {
+  connectedPair,
+  rejection,
+  sleep,
+  coreTransports as transports,
+  useSockets,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

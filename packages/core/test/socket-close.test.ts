@@ -7,10 +7,10 @@ import {
   rejection,
   sleep,
   thrown,
-  transports,
+  coreTransports as transports,
   useSockets,
   waitFor,
-} from './helpers.js';
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

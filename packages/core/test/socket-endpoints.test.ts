@@ -5,11 +5,11 @@ import {
   bindAny,
   codeOf,
   thrown,
-  transports,
+  coreTransports as transports,
   useSockets,
   waitFor,
-  type Transport,
-} from './helpers.js';
+  type CoreTransport as Transport,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

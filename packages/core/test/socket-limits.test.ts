@@ -3,7 +3,7 @@
 // only in statistics(), and does not enforce the limit over inproc at all.
 import { describe, expect, it } from 'vitest';
 import { features, NanomsgError, Socket } from '@nanomsg-ts/core';
-import { bindAny, useSockets, waitFor } from './helpers.js';
+import { bindAny, useSockets, waitFor } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 const MiB = 1024 * 1024;

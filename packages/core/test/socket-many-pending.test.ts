@@ -2,7 +2,7 @@
 // must cost the same however many others wait, or the event loop stalls for
 // seconds (issue 10, item 6: 50,000 timed-out sends blocked it for 3 s).
 import { describe, expect, it } from 'vitest';
-import { bindAny, rejection, useSockets } from './helpers.js';
+import { bindAny, rejection, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
-import { bindAny, connectedPair, pattern, transports, useSockets, waitFor } from './helpers.js';
+import {
+  bindAny,
+  connectedPair,
+  pattern,
+  coreTransports as transports,
+  useSockets,
+  waitFor,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

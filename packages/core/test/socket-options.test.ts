@@ -6,7 +6,7 @@ import {
   symbol,
   type SocketOptionProperties,
 } from '@nanomsg-ts/core';
-import { address, sleep, thrown, useSockets } from './helpers.js';
+import { address, sleep, thrown, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

@@ -3,7 +3,13 @@
 // sockets dropped unclosed are closed when collected.
 import { describe, expect, it } from 'vitest';
 import { Socket } from '@nanomsg-ts/core';
-import { runDir, runFixture, sleep, transports, useSockets } from './helpers.js';
+import {
+  runDir,
+  runFixture,
+  sleep,
+  coreTransports as transports,
+  useSockets,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

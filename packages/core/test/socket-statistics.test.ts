@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { features, symbols } from '@nanomsg-ts/core';
-import { connectedPair, transports, useSockets, waitFor } from './helpers.js';
+import {
+  connectedPair,
+  coreTransports as transports,
+  useSockets,
+  waitFor,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

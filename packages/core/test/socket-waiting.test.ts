@@ -2,7 +2,14 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { NanomsgError } from '@nanomsg-ts/core';
-import { bindAny, connectedPair, rejection, sleep, transports, useSockets } from './helpers.js';
+import {
+  bindAny,
+  connectedPair,
+  rejection,
+  sleep,
+  coreTransports as transports,
+  useSockets,
+} from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

@@ -12,7 +12,7 @@
 //    uv_queue_work while that loop was being closed.
 // These tests run in child processes and assert the correct behaviour.
 import { describe, expect, it } from 'vitest';
-import { runDir, runFixture } from './helpers.js';
+import { runDir, runFixture } from '@nanomsg-ts/testkit';
 
 describe('process whose sockets live only in worker threads', () => {
   it('a worker that closed all its sockets ends, and the process exits 0', async () => {

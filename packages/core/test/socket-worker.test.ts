@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { symbol } from '@nanomsg-ts/core';
-import { address, runDir, transports, useSockets } from './helpers.js';
+import { address, runDir, coreTransports as transports, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { features, NanomsgError, symbol, symbols, version } from '@nanomsg-ts/core';
-import { nativeAddon, thrown } from './helpers.js';
+import { nativeAddon, thrown } from '@nanomsg-ts/testkit';
 
 const TYPES = ['none', 'int', 'string'];
 const UNITS = ['none', 'bytes', 'milliseconds', 'priority', 'boolean', 'messages', 'counter'];

@@ -2,9 +2,9 @@
 // and ws, with our socket binding and connecting, both directions at once.
 import { describe, expect, test } from 'vitest';
 import { Pair } from '@nanomsg-ts/pair';
-import { sleep } from '../../../testing/helpers.js';
+import { sleep } from '@nanomsg-ts/testkit';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Pair } from '@nanomsg-ts/pair';
-import { bindAny, track, transports } from '../../../testing/helpers.js';
+import { bindAny, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -20,7 +20,7 @@ describe.each(transports)('pair over %s', (transport) => {
   it('plays ping-pong both ways', async () => {
     const a = sockets.add(new Pair());
     const b = sockets.add(new Pair());
-    b.connect(bindAny(a, transport));
+    b.connect(bindAny(a, transport).address);
     for (let i = 0; i < 50; i++) {
       await a.send(`ping ${i}`);
       expect(String(await b.recv({ timeout: 3000 }))).toBe(`ping ${i}`);
@@ -35,7 +35,7 @@ describe('pair over ws frames', () => {
     const a = sockets.add(new Pair({ wsMessageType: type }));
     const b = sockets.add(new Pair({ wsMessageType: type }));
     expect(a.wsMessageType).toBe(type);
-    b.connect(bindAny(a, 'ws'));
+    b.connect(bindAny(a, 'ws').address);
     const message = type === 'text' ? 'héllo wörld ✓' : Buffer.from([0, 0xff, 0xfe, 1, 2]);
     await b.send(message);
     expect(Buffer.compare(await a.recv({ timeout: 3000 }), Buffer.from(message))).toBe(0);
@@ -44,7 +44,7 @@ describe('pair over ws frames', () => {
   it('refuses bytes that are not valid UTF-8 on a text socket with EINVAL before the library sees them: the connection stays up and later messages arrive both ways', async () => {
     const a = sockets.add(new Pair({ wsMessageType: 'text' }));
     const b = sockets.add(new Pair({ wsMessageType: 'text' }));
-    b.connect(bindAny(a, 'ws'));
+    b.connect(bindAny(a, 'ws').address);
     // Sent as a text frame, invalid UTF-8 made the peer drop the connection,
     // which was never rebuilt: every later send and recv timed out.
     const invalid: (ArrayBufferView | ArrayBuffer)[] = [
@@ -68,7 +68,7 @@ describe('pair over ws frames', () => {
 
   it('refuses them also when the send would wait (no peer yet), and from when wsMessageType becomes text', async () => {
     const a = sockets.add(new Pair({ wsMessageType: 'text' }));
-    const addr = bindAny(a, 'ws');
+    const addr = bindAny(a, 'ws').address;
     const error = await a.send(Buffer.from([0xff]), { timeout: 3000 }).then(() => 'sent', errorOf);
     expect(error).toMatchObject({ code: 'EINVAL', syscall: 'nn_send' });
     expect(NanomsgError.isInstance(error)).toBe(true);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { Pull, Push } from '@nanomsg-ts/pipeline';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -108,13 +108,10 @@ describe.each(nc.interopTransports)('pipeline with nanocat over %s', (transport)
     const { peer: a, address } = await nc.link(push, transport, 'bind', start);
     const b = start(address, false);
     // Both must be connected first, or the first one takes everything.
-    await nc.waitUntil('both pullers connected', () => push.statistics().currentConnections === 2);
+    await nc.waitFor(() => push.statistics().currentConnections === 2, 'both pullers connected');
     const sent = Array.from({ length: 20 }, (_, i) => `task-${i}`);
     for (const m of sent) await push.send(m, { timeout: 5000 });
-    await nc.waitUntil(
-      '20 tasks printed',
-      () => a.lines().length + b.lines().length >= sent.length,
-    );
+    await nc.waitFor(() => a.lines().length + b.lines().length >= sent.length, '20 tasks printed');
     expect(a.lines().length).toBeGreaterThan(0);
     expect(b.lines().length).toBeGreaterThan(0);
     expect([...a.lines(), ...b.lines()].sort()).toEqual([...sent].sort());

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { Push } from '@nanomsg-ts/pipeline';
 // nc: peer processes (here perl) and the interop transports.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -49,14 +49,14 @@ describe.each(nc.interopTransports)(
 
     test('two Perl peers share our messages between them, each in order', async () => {
       const ours = track(new Push());
-      const address = nc.bindAny(ours, transport);
+      const address = nc.bindAny(ours, transport).address;
       const total = 40;
       // COUNT 0: receive until killed. Both must be connected before we send.
       const puller = nc.perlAt('pull.pl', '0');
       const peers = [puller(address, false), puller(address, false)];
-      await nc.waitUntil(
-        'both Perl peers connected',
+      await nc.waitFor(
         () => ours.statistics().currentConnections === 2,
+        'both Perl peers connected',
       );
       const sent = Array.from({ length: total }, (_, i) => `job-${String(i).padStart(2, '0')}`);
       for (const m of sent) await ours.send(m, { timeout: 10_000 });
@@ -67,7 +67,7 @@ describe.each(nc.interopTransports)(
             .slice(1)
             .map((h) => Buffer.from(h, 'hex').toString()),
         );
-      await nc.waitUntil(`${total} messages printed`, () => shares().flat().length >= total);
+      await nc.waitFor(() => shares().flat().length >= total, `${total} messages printed`);
       const [a, b] = shares();
       expect([...a!, ...b!].sort()).toEqual(sent);
       // Load-balanced: both got some; each got its share in the order sent.

@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Push } from '@nanomsg-ts/pipeline';
-import {
-  bindAny,
-  connections,
-  settledWithin,
-  sleep,
-  track,
-  transports,
-} from '../../../testing/helpers.js';
+import { bindAny, connections, settledWithin, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -16,7 +9,7 @@ describe.each(transports)('pipeline over %s', (transport) => {
   it('delivers pushed messages to a puller in order', async () => {
     const push = sockets.add(new Push());
     const pull = sockets.add(new Pull());
-    const addr = bindAny(pull, transport);
+    const addr = bindAny(pull, transport).address;
     push.connect(addr);
     for (let i = 0; i < 100; i++) await push.send(`m${i}`);
     const got: string[] = [];
@@ -29,7 +22,7 @@ describe.each(transports)('pipeline over %s', (transport) => {
 
   it('load-balances among pullers round robin', async () => {
     const push = sockets.add(new Push());
-    const addr = bindAny(push, transport);
+    const addr = bindAny(push, transport).address;
     const a = sockets.add(new Pull());
     const b = sockets.add(new Pull());
     a.connect(addr);
@@ -53,7 +46,7 @@ describe.each(transports)('pipeline over %s', (transport) => {
 
   it('fair-queues messages from several pushers', async () => {
     const pull = sockets.add(new Pull());
-    const addr = bindAny(pull, transport);
+    const addr = bindAny(pull, transport).address;
     const p1 = sockets.add(new Push());
     const p2 = sockets.add(new Push());
     p1.connect(addr);
@@ -81,8 +74,8 @@ describe.each(transports)('pipeline over %s', (transport) => {
     const push = sockets.add(new Push());
     const high = sockets.add(new Pull());
     const low = sockets.add(new Pull());
-    const highAddr = bindAny(high, transport);
-    const lowAddr = bindAny(low, transport);
+    const highAddr = bindAny(high, transport).address;
+    const lowAddr = bindAny(low, transport).address;
     push.sendPriority = 1;
     push.connect(highAddr);
     push.sendPriority = 2;
@@ -101,7 +94,7 @@ describe('several pending recv on one Pull', () => {
   it('serves them in call order, one message each, and an aborted one loses nothing', async () => {
     const pull = sockets.add(new Pull());
     const push = sockets.add(new Push());
-    push.connect(bindAny(pull, 'ipc'));
+    push.connect(bindAny(pull, 'ipc').address);
     const controller = new AbortController();
     const first = pull.recv();
     const aborted = pull.recv({ signal: controller.signal });
@@ -118,7 +111,7 @@ describe('several pending recv on one Pull', () => {
 describe('push backpressure', () => {
   it('waits while no puller can take the message, and delivers it once one connects', async () => {
     const push = sockets.add(new Push());
-    const addr = bindAny(push, 'ipc');
+    const addr = bindAny(push, 'ipc').address;
     const pending = push.send('waiting');
     expect(await settledWithin(pending, 100)).toBe('pending');
     const pull = sockets.add(new Pull());
@@ -132,7 +125,7 @@ describe('push backpressure', () => {
     // transport crawl, with or without this binding, so only the sender's is small.)
     const push = sockets.add(new Push({ sendBufferSize: 4096 }));
     const pull = sockets.add(new Pull());
-    const addr = bindAny(pull, 'tcp');
+    const addr = bindAny(pull, 'tcp').address;
     push.connect(addr);
     const payload = Buffer.alloc(16 * 1024, 7);
     const total = 1000;

@@ -3,17 +3,17 @@
 import { describe, expect, test } from 'vitest';
 import { Pub, Sub } from '@nanomsg-ts/pubsub';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
 /** Publishes `messages` over and over until `peer` has printed a line (the connection is up). */
 async function publishUntilHeard(pub: Pub, peer: nc.Peer, messages: string[]): Promise<void> {
-  await nc.waitUntil('nanocat to print a published message', () => {
+  await nc.waitFor(() => {
     if (peer.lines().length > 0) return true;
     for (const m of messages) pub.trySend(m);
     return false;
-  });
+  }, 'nanocat to print a published message');
 }
 
 describe.each(nc.interopTransports)('PUB/SUB with nanocat over %s', (transport) => {
@@ -63,23 +63,20 @@ describe.each(nc.interopTransports)('PUB/SUB with nanocat over %s', (transport) 
 
   test('our Sub drops what two nanocat publishers send outside its subscriptions', async () => {
     const sub = track(new Sub({ subscribe: ['news.'] }));
-    const address = nc.bindAny(sub, transport);
+    const address = nc.bindAny(sub, transport).address;
     nc.nanocatTo(address, '--pub', '--data', 'news.a', '--interval', '0.02');
     nc.nanocatTo(address, '--pub', '--data', 'sports.b', '--interval', '0.02');
     // Both publishers connected: from now on both are sending to us.
-    await nc.waitUntil(
-      'both publishers connected',
-      () => sub.statistics().currentConnections === 2,
-    );
+    await nc.waitFor(() => sub.statistics().currentConnections === 2, 'both publishers connected');
     const got: string[] = [];
     for (let i = 0; i < 15; i++) got.push((await sub.recv({ timeout: 5000 })).toString());
     expect(got).toEqual(Array(15).fill('news.a'));
     // The control: the second publisher was there all along.
     sub.subscribe('sports.');
-    await nc.waitUntil('a sports message', () => {
+    await nc.waitFor(() => {
       for (let m = sub.tryRecv(); m !== undefined; m = sub.tryRecv()) got.push(m.toString());
       return got.includes('sports.b');
-    });
+    }, 'a sports message');
   });
 
   test('our Sub connected to two nanocat --pub --bind hears both once subscribed to both', async () => {
@@ -90,10 +87,10 @@ describe.each(nc.interopTransports)('PUB/SUB with nanocat over %s', (transport) 
       sub.connect(address);
     }
     const seen = new Set<string>();
-    await nc.waitUntil('messages of both publishers', () => {
+    await nc.waitFor(() => {
       for (let m = sub.tryRecv(); m !== undefined; m = sub.tryRecv()) seen.add(m.toString());
       return seen.size >= 2;
-    });
+    }, 'messages of both publishers');
     expect([...seen].sort()).toEqual(['a:1', 'b:2']);
   });
 });

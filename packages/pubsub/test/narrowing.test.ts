@@ -1,7 +1,7 @@
 // Run-time side of the type narrowing in @nanomsg-ts/pubsub: members a protocol
 // cannot use are absent from its objects (not just hidden by the types).
 import { Pub, Sub } from '@nanomsg-ts/pubsub';
-import { describeNarrowing } from '../../../testing/narrowing.js';
+import { describeNarrowing } from '@nanomsg-ts/testkit';
 
 describeNarrowing({
   sender: { name: 'Pub', Class: Pub, alsoLacks: ['subscribe'], misuse: ['recv'] },

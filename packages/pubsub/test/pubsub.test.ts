@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Pub, Sub } from '@nanomsg-ts/pubsub';
-import { bindAny, connections, sleep, track, transports } from '../../../testing/helpers.js';
+import { bindAny, connections, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -32,8 +32,8 @@ describe.each(transports)('pub/sub over %s', (transport) => {
   it('delivers to every subscriber, from every publisher (two and two)', async () => {
     const sub1 = sockets.add(new Sub({ subscribe: [''] }));
     const sub2 = sockets.add(new Sub({ subscribe: [''] }));
-    const addr1 = bindAny(sub1, transport);
-    const addr2 = bindAny(sub2, transport);
+    const addr1 = bindAny(sub1, transport).address;
+    const addr2 = bindAny(sub2, transport).address;
     const pub1 = sockets.add(new Pub());
     const pub2 = sockets.add(new Pub());
     for (const pub of [pub1, pub2]) {
@@ -52,7 +52,7 @@ describe.each(transports)('pub/sub over %s', (transport) => {
 
   it('filters by prefix, with strings and bytes', async () => {
     const pub = sockets.add(new Pub());
-    const addr = bindAny(pub, transport);
+    const addr = bindAny(pub, transport).address;
     const sub = sockets.add(new Sub());
     sub.subscribe('weather.');
     sub.subscribe(new Uint8Array([0xff, 0x00]));
@@ -71,7 +71,7 @@ describe.each(transports)('pub/sub over %s', (transport) => {
 
   it('stops delivering a topic after unsubscribe', async () => {
     const pub = sockets.add(new Pub());
-    const addr = bindAny(pub, transport);
+    const addr = bindAny(pub, transport).address;
     const sub = sockets.add(new Sub({ subscribe: ['a', 'b'] }));
     sub.connect(addr);
     await settle(pub, [sub]);
@@ -89,7 +89,7 @@ describe.each(transports)('pub/sub over %s', (transport) => {
 
   it('gives a new Sub no subscription, and subscribe() with no argument everything', async () => {
     const pub = sockets.add(new Pub());
-    const addr = bindAny(pub, transport);
+    const addr = bindAny(pub, transport).address;
     const none = sockets.add(new Sub());
     const all = sockets.add(new Sub());
     all.subscribe();
@@ -141,7 +141,7 @@ describe('Sub subscriptions', () => {
   it('drops messages fetched ahead that no longer match after unsubscribe, as the library would', async () => {
     const pub = sockets.add(new Pub());
     const sub = sockets.add(new Sub({ subscribe: ['a', 'b'] }));
-    sub.connect(bindAny(pub, 'inproc'));
+    sub.connect(bindAny(pub, 'inproc').address);
     for (const m of ['a1', 'b1', 'a2', 'b2', 'a3']) await pub.send(m);
     expect(String(await sub.recv({ timeout: 2000 }))).toBe('a1');
     sub.unsubscribe('b');
@@ -151,7 +151,7 @@ describe('Sub subscriptions', () => {
   it('lets tryRecv reach matching messages queued behind filtered ones', async () => {
     const pub = sockets.add(new Pub());
     const sub = sockets.add(new Sub({ subscribe: ['b'] }));
-    sub.connect(bindAny(pub, 'inproc'));
+    sub.connect(bindAny(pub, 'inproc').address);
     for (const m of ['a1', 'a2', 'b1', 'a3', 'b2']) await pub.send(m);
     await sleep(20);
     expect(drain(sub)).toEqual(['b1', 'b2']);
@@ -159,7 +159,7 @@ describe('Sub subscriptions', () => {
 
   it('never blocks a publisher on a subscriber that does not read', async () => {
     const pub = sockets.add(new Pub());
-    const addr = bindAny(pub, 'ipc');
+    const addr = bindAny(pub, 'ipc').address;
     const slow = sockets.add(new Sub({ subscribe: [''], receiveBufferSize: 4096 }));
     slow.connect(addr);
     await settle(pub, [slow]);

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rep, Req } from '@nanomsg-ts/reqrep';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -62,7 +62,7 @@ describe.each(nc.interopTransports)('REQ/REP with nanocat over %s', (transport) 
   test('our Rep answers several nanocat --req clients, each with its own reply', async () => {
     const rep = track(new Rep());
     const clients = ['alpha', 'beta', 'gamma'];
-    const address = nc.bindAny(rep, transport);
+    const address = nc.bindAny(rep, transport).address;
     const peers = clients.map((name) => nc.nanocatTo(address, '--req', '--data', name, '--quoted'));
     for (let i = 0; i < clients.length; i++) {
       const request = (await rep.recv({ timeout: 5000 })).toString();

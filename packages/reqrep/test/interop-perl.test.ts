@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rep } from '@nanomsg-ts/reqrep';
 // nc: peer processes (here perl) and the interop transports.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -67,7 +67,7 @@ describe.each(nc.interopTransports)(
 
     test('three Perl clients at once each get the replies to their own requests', async () => {
       const rep = track(new Rep());
-      const address = nc.bindAny(rep, transport);
+      const address = nc.bindAny(rep, transport).address;
       const names = ['p1', 'p2', 'p3'];
       const count = 20;
       const peers = names.map((name) => nc.perlAt('req.pl', String(count), name)(address, false));

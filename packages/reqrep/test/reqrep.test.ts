@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Rep, Req } from '@nanomsg-ts/reqrep';
-import {
-  bindAny,
-  connections,
-  settledWithin,
-  sleep,
-  track,
-  transports,
-} from '../../../testing/helpers.js';
+import { bindAny, connections, settledWithin, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -40,7 +33,7 @@ describe.each(transports)('req/rep over %s', (transport) => {
   it('answers a request with its reply', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, transport));
+    req.connect(bindAny(rep, transport).address);
     serve(rep, 're:');
     expect(String(await req.request('hello', { timeout: 3000 }))).toBe('re:hello');
     await req.send('plain');
@@ -51,8 +44,8 @@ describe.each(transports)('req/rep over %s', (transport) => {
     const req = sockets.add(new Req());
     const rep1 = sockets.add(new Rep());
     const rep2 = sockets.add(new Rep());
-    req.connect(bindAny(rep1, transport));
-    req.connect(bindAny(rep2, transport));
+    req.connect(bindAny(rep1, transport).address);
+    req.connect(bindAny(rep2, transport).address);
     await connections(req, 2);
     const seen1: string[] = [];
     const seen2: string[] = [];
@@ -70,7 +63,7 @@ describe.each(transports)('req/rep over %s', (transport) => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req({ resendInterval: 100 }));
     expect(req.resendInterval).toBe(100);
-    req.connect(bindAny(rep, transport));
+    req.connect(bindAny(rep, transport).address);
     const reply = req.request('again?', { timeout: 5000 });
     expect(String(await rep.recv({ timeout: 3000 }))).toBe('again?');
     // Drop it: receiving again without replying loses the first copy's return path.
@@ -87,7 +80,7 @@ describe.each(transports)('a cooked Rep receives one request at a time, over %s'
     const rep = sockets.add(new Rep());
     const reqA = sockets.add(new Req());
     const reqB = sockets.add(new Req());
-    const addr = bindAny(rep, transport);
+    const addr = bindAny(rep, transport).address;
     reqA.connect(addr);
     reqB.connect(addr);
     await connections(rep, 2);
@@ -124,7 +117,7 @@ describe.each(transports)('a cooked Rep receives one request at a time, over %s'
     const rep = sockets.add(new Rep({ raw: true }));
     const reqA = sockets.add(new Req());
     const reqB = sockets.add(new Req());
-    const addr = bindAny(rep, transport);
+    const addr = bindAny(rep, transport).address;
     reqA.connect(addr);
     reqB.connect(addr);
     await connections(rep, 2);
@@ -143,7 +136,7 @@ describe('req/rep state machine', () => {
   it('a Rep slower than resendInterval handles one request more than once; the Req takes one reply', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req({ resendInterval: 100 }));
-    req.connect(bindAny(rep, 'tcp'));
+    req.connect(bindAny(rep, 'tcp').address);
     let handled = 0;
     const loop = (async () => {
       for await (const request of rep) {
@@ -176,7 +169,7 @@ describe('req/rep state machine', () => {
   it('cancels the previous request at the socket level when a new one is sent', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'ipc'));
+    req.connect(bindAny(rep, 'ipc').address);
     await req.send('first');
     expect(String(await rep.recv({ timeout: 3000 }))).toBe('first');
     await req.send('second');
@@ -192,7 +185,7 @@ describe('Req.request concurrency', () => {
   it('gives each of several concurrent requests its own reply, in call order', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'tcp'));
+    req.connect(bindAny(rep, 'tcp').address);
     const order: string[] = [];
     serve(rep, 'answer to ', order);
     const replies = await Promise.all(
@@ -205,7 +198,7 @@ describe('Req.request concurrency', () => {
   it('times out a request whose reply never comes, and the next request still gets its own reply', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'ipc'));
+    req.connect(bindAny(rep, 'ipc').address);
     const lost = req.request('ignored', { timeout: 150 });
     const next = req.request('answered', { timeout: 5000 });
     expect(String(await rep.recv({ timeout: 3000 }))).toBe('ignored');
@@ -220,7 +213,7 @@ describe('Req.request concurrency', () => {
   it('rejects an aborted request with the signal reason, also while it waits its turn', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'inproc'));
+    req.connect(bindAny(rep, 'inproc').address);
     const first = req.request('first');
     const controller = new AbortController();
     const second = req.request('second', { signal: controller.signal });

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Respondent, Surveyor } from '@nanomsg-ts/survey';
 // nc: peer processes (nanocat) and how nanocat prints messages.
-import * as nc from '../../../testing/nanocat.js';
+import * as nc from '@nanomsg-ts/testkit';
 
 const track = nc.useInterop();
 
@@ -72,7 +72,7 @@ describe.each(nc.interopTransports)('SURVEYOR/RESPONDENT with nanocat over %s', 
 
   test('one survey of ours collects the answers of three nanocat respondents', async () => {
     const surveyor = track(new Surveyor({ deadline: 300 }));
-    const address = nc.bindAny(surveyor, transport);
+    const address = nc.bindAny(surveyor, transport).address;
     const names = ['r1', 'r2', 'r3'];
     const peers = names.map((n) => nc.nanocatTo(address, '--respondent', '--data', n, '--ascii'));
     const responses = await surveyUntil(surveyor, 'count off', 3);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NanomsgError, Respondent, Surveyor } from '@nanomsg-ts/survey';
-import { bindAny, connections, sleep, track, transports } from '../../../testing/helpers.js';
+import { bindAny, connections, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -28,7 +28,7 @@ describe.each(transports)('survey over %s', (transport) => {
   it('collects the answers of two respondents, then ends at the deadline', async () => {
     const surveyor = sockets.add(new Surveyor({ deadline: 300 }));
     expect(surveyor.deadline).toBe(300);
-    const addr = bindAny(surveyor, transport);
+    const addr = bindAny(surveyor, transport).address;
     const r1 = sockets.add(new Respondent());
     const r2 = sockets.add(new Respondent());
     r1.connect(addr);
@@ -46,7 +46,7 @@ describe.each(transports)('survey over %s', (transport) => {
 
   it('drops answers that come after the deadline', async () => {
     const surveyor = sockets.add(new Surveyor({ deadline: 150 }));
-    const addr = bindAny(surveyor, transport);
+    const addr = bindAny(surveyor, transport).address;
     const fast = sockets.add(new Respondent());
     const slow = sockets.add(new Respondent());
     fast.connect(addr);
@@ -68,8 +68,8 @@ describe.each(transports)(
       const respondent = sockets.add(new Respondent());
       const surveyorA = sockets.add(new Surveyor({ deadline: 5000 }));
       const surveyorB = sockets.add(new Surveyor({ deadline: 5000 }));
-      respondent.connect(bindAny(surveyorA, transport));
-      respondent.connect(bindAny(surveyorB, transport));
+      respondent.connect(bindAny(surveyorA, transport).address);
+      respondent.connect(bindAny(surveyorB, transport).address);
       await connections(respondent, 2);
       const first = respondent.recv({ timeout: 5000 });
       // The library keeps only the last survey's return path: a second receive
@@ -130,7 +130,7 @@ describe('Surveyor rules', () => {
 
   it('ends an earlier survey at once when a new one starts', async () => {
     const surveyor = sockets.add(new Surveyor({ deadline: 2000 }));
-    const addr = bindAny(surveyor, 'ipc');
+    const addr = bindAny(surveyor, 'ipc').address;
     const r = sockets.add(new Respondent());
     r.connect(addr);
     await connections(surveyor, 1);

@@ -3,8 +3,7 @@
 // either device() or a loop in TypeScript on recvMessage/sendMessage.
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, device, type Socket } from '@nanomsg-ts/core';
-import { waitUntil } from '../../../../testing/helpers.js';
-import { bindAny, rejection, useSockets } from './util.js';
+import { bindAny, rejection, useSockets, waitFor } from '@nanomsg-ts/testkit';
 
 const make = useSockets();
 
@@ -18,8 +17,8 @@ interface Broker {
 function broker(clientCount: number, workerCount: number): Broker {
   const front = make('NN_REP', { raw: true });
   const back = make('NN_REQ', { raw: true });
-  const frontAddress = bindAny(front, 'tcp');
-  const backAddress = bindAny(back, 'ipc');
+  const frontAddress = bindAny(front, 'tcp').address;
+  const backAddress = bindAny(back, 'ipc').address;
   const clients = Array.from({ length: clientCount }, () => {
     const c = make('NN_REQ');
     c.connect(frontAddress);
@@ -91,7 +90,7 @@ describe('REQ/REP broker through device()', () => {
     // The device's own traffic shows in the raw sockets' counters: 40
     // requests in at the front and out at the back, 40 replies the other way.
     // The library may count a send just after its peer already got it.
-    await waitUntil('the device counters', () => (front.statistics().messagesSent ?? 0) >= 40);
+    await waitFor(() => (front.statistics().messagesSent ?? 0) >= 40, 'the device counters');
     const f = front.statistics();
     const b = back.statistics();
     expect(f.messagesReceived).toBe(40);
@@ -154,9 +153,9 @@ describe('REQ/REP broker through a TypeScript forwarder on recvMessage/sendMessa
     const back2 = make('NN_REQ', { raw: true });
     const client = make('NN_REQ');
     const worker = make('NN_REP');
-    client.connect(bindAny(front1, 'tcp'));
-    back1.connect(bindAny(front2, 'ipc'));
-    worker.connect(bindAny(back2, 'ipc'));
+    client.connect(bindAny(front1, 'tcp').address);
+    back1.connect(bindAny(front2, 'ipc').address);
+    worker.connect(bindAny(back2, 'ipc').address);
     const seenHeaders: number[] = [];
     const relay = async (from: Socket, to: Socket): Promise<void> => {
       for (;;) {

@@ -2,7 +2,7 @@
 // and how it ends.
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, Socket, device } from '@nanomsg-ts/core';
-import { bindAny, rejection, sleep, state, useSockets, waitFor } from './util.js';
+import { bindAny, rejection, sleep, state, useSockets, waitFor } from '@nanomsg-ts/testkit';
 
 const make = useSockets();
 
@@ -12,8 +12,8 @@ describe('device() forwarding', () => {
     const inbound = make('NN_SUB', { raw: true });
     const outbound = make('NN_PUB', { raw: true });
     inbound.setOption('NN_SUB_SUBSCRIBE', ''); // a raw SUB filters too: take everything
-    inbound.connect(bindAny(pub, 'ipc'));
-    const outAddress = bindAny(outbound, 'tcp');
+    inbound.connect(bindAny(pub, 'ipc').address);
+    const outAddress = bindAny(outbound, 'tcp').address;
     const subA = make('NN_SUB');
     const subAll = make('NN_SUB');
     subA.setOption('NN_SUB_SUBSCRIBE', 'a');
@@ -56,8 +56,8 @@ describe('device() forwarding', () => {
     const inbound = make('NN_PULL', { raw: true });
     const outbound = make('NN_PUSH', { raw: true });
     const pull = make('NN_PULL');
-    inbound.connect(bindAny(push, 'ipc'));
-    pull.connect(bindAny(outbound, 'ipc'));
+    inbound.connect(bindAny(push, 'ipc').address);
+    pull.connect(bindAny(outbound, 'ipc').address);
     const running = rejection(device(outbound, inbound));
     for (let i = 0; i < 50; i++) await push.send(`m${i}`);
     for (let i = 0; i < 50; i++) expect(String(await pull.recv({ timeout: 5000 }))).toBe(`m${i}`);
@@ -67,7 +67,7 @@ describe('device() forwarding', () => {
 
   it('a loopback device on a raw BUS hub relays each message to every other node, not back to its sender', async () => {
     const hub = make('NN_BUS', { raw: true });
-    const address = bindAny(hub, 'ipc');
+    const address = bindAny(hub, 'ipc').address;
     const nodes = [make('NN_BUS'), make('NN_BUS'), make('NN_BUS')];
     for (const n of nodes) n.connect(address);
     const running = rejection(device(hub));
@@ -89,7 +89,7 @@ describe('device() forwarding', () => {
 
   it('device(s, s) is a loopback too', async () => {
     const hub = make('NN_BUS', { raw: true });
-    const address = bindAny(hub, 'inproc');
+    const address = bindAny(hub, 'inproc').address;
     const a = make('NN_BUS');
     const b = make('NN_BUS');
     a.connect(address);
@@ -107,7 +107,7 @@ describe('device() forwarding', () => {
     async function hops(maxTtl: number): Promise<number> {
       const front = make('NN_REP', { raw: true, maxTtl });
       const back = make('NN_REQ', { raw: true });
-      const address = bindAny(front, 'ipc');
+      const address = bindAny(front, 'ipc').address;
       back.connect(address);
       const client = make('NN_REQ');
       client.connect(address);
@@ -131,8 +131,8 @@ describe('device() forwarding', () => {
     const inbound = make('NN_PULL', { raw: true });
     const outbound = make('NN_PUSH', { raw: true });
     const pull = make('NN_PULL');
-    inbound.connect(bindAny(push, 'inproc'));
-    pull.connect(bindAny(outbound, 'inproc'));
+    inbound.connect(bindAny(push, 'inproc').address);
+    pull.connect(bindAny(outbound, 'inproc').address);
     const running = rejection(device(inbound, outbound));
     for (let i = 0; i < 20; i++) await push.send(`m${i}`);
     // Block this thread; the device thread moves the messages meanwhile.
@@ -160,7 +160,7 @@ describe('device() ends', () => {
     expect([e.code, e.syscall]).toEqual(['EBADF', 'nn_device']);
     // back is open and works
     const rep = make('NN_REP');
-    rep.connect(bindAny(back, 'inproc'));
+    rep.connect(bindAny(back, 'inproc').address);
     const header = Buffer.alloc(4);
     header.writeUInt32BE(0x80000001);
     await back.sendMessage({ body: 'still here', header }, { timeout: 5000 });
@@ -171,7 +171,7 @@ describe('device() ends', () => {
     const push = make('NN_PUSH');
     const inbound = make('NN_PULL', { raw: true });
     const outbound = make('NN_PUSH', { raw: true });
-    inbound.connect(bindAny(push, 'inproc'));
+    inbound.connect(bindAny(push, 'inproc').address);
     bindAny(outbound, 'inproc'); // nobody pulls: the device holds a message back
     const running = rejection(device(inbound, outbound));
     for (let i = 0; i < 5; i++) await push.send(`m${i}`);

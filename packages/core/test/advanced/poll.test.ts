@@ -1,14 +1,21 @@
 // poll(): nn_poll semantics on the sockets' readiness watchers.
 import { describe, expect, it } from 'vitest';
 import { poll, type Socket } from '@nanomsg-ts/core';
-import { bindAny, rejection, sleep, state, useSockets, type Transport } from './util.js';
+import {
+  bindAny,
+  rejection,
+  sleep,
+  state,
+  useSockets,
+  type CoreTransport as Transport,
+} from '@nanomsg-ts/testkit';
 
 const make = useSockets();
 
 function pair(transport: Transport): { a: Socket; b: Socket } {
   const a = make('NN_PAIR');
   const b = make('NN_PAIR');
-  b.connect(bindAny(a, transport));
+  b.connect(bindAny(a, transport).address);
   return { a, b };
 }
 
@@ -115,7 +122,7 @@ describe('poll', () => {
 
   it('wakes for out once a peer connects', async () => {
     const a = make('NN_PAIR');
-    const address = bindAny(a, 'ipc');
+    const address = bindAny(a, 'ipc').address;
     const waiting = poll([{ socket: a, out: true }], 10_000);
     await sleep(50);
     expect(await state(waiting)).toBe('pending');

@@ -2,7 +2,14 @@
 // control data, on the same waiting machinery as recv / send.
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, type Socket } from '@nanomsg-ts/core';
-import { bindAny, rejection, sleep, state, useSockets, type Transport } from './util.js';
+import {
+  bindAny,
+  rejection,
+  sleep,
+  state,
+  useSockets,
+  type CoreTransport as Transport,
+} from '@nanomsg-ts/testkit';
 
 const make = useSockets();
 const transports: Transport[] = ['inproc', 'ipc', 'tcp'];
@@ -18,7 +25,7 @@ describe.each(transports)('raw REQ/REP headers over %s', (transport) => {
   it('a raw REP receives the backtrace (ending with the request id, top bit set) and answers with it', async () => {
     const rep = make('NN_REP', { raw: true });
     const req = make('NN_REQ');
-    req.connect(bindAny(rep, transport));
+    req.connect(bindAny(rep, transport).address);
     await req.send('what time is it');
     const m = await rep.recvMessage({ timeout: 5000 });
     expect(m.body.toString()).toBe('what time is it');
@@ -34,7 +41,7 @@ describe.each(transports)('raw REQ/REP headers over %s', (transport) => {
   it('a raw REQ sends the request id as its header and gets it back with the reply', async () => {
     const req = make('NN_REQ', { raw: true });
     const rep = make('NN_REP');
-    rep.connect(bindAny(req, transport));
+    rep.connect(bindAny(req, transport).address);
     const id = Buffer.alloc(4);
     id.writeUInt32BE((0x80000000 | 12345) >>> 0);
     // A cooked REP may connect after the first send: resend until it answers.
@@ -56,7 +63,7 @@ describe.each(transports)('raw REQ/REP headers over %s', (transport) => {
   it('a reply sent with a stale or empty header is dropped by the raw REP, not delivered', async () => {
     const rep = make('NN_REP', { raw: true });
     const req = make('NN_REQ');
-    req.connect(bindAny(rep, transport));
+    req.connect(bindAny(rep, transport).address);
     await req.send('q');
     const m = await rep.recvMessage({ timeout: 5000 });
     await rep.sendMessage({ body: 'lost', header: Buffer.alloc(0) });
@@ -72,7 +79,7 @@ describe('statistics with raw messages', () => {
   it('count messages and body bytes (not the SP header) on both ends', async () => {
     const rep = make('NN_REP', { raw: true });
     const req = make('NN_REQ');
-    req.connect(bindAny(rep, 'ipc'));
+    req.connect(bindAny(rep, 'ipc').address);
     const before = rep.statistics();
     expect([
       before.messagesReceived,
@@ -104,7 +111,7 @@ describe("raw messages on cooked sockets (the library's behaviour)", () => {
   it('recvMessage on a cooked socket gives an empty header: the protocol consumed it', async () => {
     const a = make('NN_PAIR');
     const b = make('NN_PAIR');
-    b.connect(bindAny(a, 'inproc'));
+    b.connect(bindAny(a, 'inproc').address);
     await b.send('plain');
     const m = await a.recvMessage({ timeout: 5000 });
     expect(m.body.toString()).toBe('plain');
@@ -114,7 +121,7 @@ describe("raw messages on cooked sockets (the library's behaviour)", () => {
   it('recvMessage on a cooked REP gives an empty header and the reply still finds its way', async () => {
     const rep = make('NN_REP');
     const req = make('NN_REQ');
-    req.connect(bindAny(rep, 'ipc'));
+    req.connect(bindAny(rep, 'ipc').address);
     await req.send('hello');
     const m = await rep.recvMessage({ timeout: 5000 });
     expect(m.header.length).toBe(0);
@@ -125,7 +132,7 @@ describe("raw messages on cooked sockets (the library's behaviour)", () => {
   it('sendMessage with a header on a cooked socket rejects with EINVAL (the library would abort a cooked REP)', async () => {
     const rep = make('NN_REP');
     const req = make('NN_REQ');
-    req.connect(bindAny(rep, 'inproc'));
+    req.connect(bindAny(rep, 'inproc').address);
     await req.send('q');
     await rep.recv({ timeout: 5000 });
     const err = await rejection(
@@ -156,7 +163,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
   function rawPair(transport: Transport = 'inproc'): { a: Socket; b: Socket } {
     const a = make('NN_PAIR', { raw: true });
     const b = make('NN_PAIR', { raw: true });
-    b.connect(bindAny(a, transport));
+    b.connect(bindAny(a, transport).address);
     return { a, b };
   }
 
@@ -181,7 +188,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
   it('messages taken ahead by a batch keep their headers for a later recvMessage', async () => {
     const rep = make('NN_REP', { raw: true });
     const reqs = [make('NN_REQ'), make('NN_REQ'), make('NN_REQ')];
-    const addr = bindAny(rep, 'ipc');
+    const addr = bindAny(rep, 'ipc').address;
     for (const r of reqs) r.connect(addr);
     await Promise.all(reqs.map((r, i) => r.send(`q${i}`)));
     await sleep(150); // all three queued in the library
@@ -205,7 +212,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
 
   it('send and sendMessage waiting for a peer go out in call order', async () => {
     const a = make('NN_PAIR', { raw: true });
-    const addr = bindAny(a, 'ipc');
+    const addr = bindAny(a, 'ipc').address;
     const sends = [
       a.send('1'),
       a.sendMessage({ body: '2', header: new Uint8Array(0) }),
@@ -223,7 +230,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
 
   it('a queued sendMessage sends the header as it was when called', async () => {
     const req = make('NN_REQ', { raw: true });
-    const addr = bindAny(req, 'ipc');
+    const addr = bindAny(req, 'ipc').address;
     const header = Buffer.alloc(4);
     header.writeUInt32BE(0x80000007);
     const sent = req.sendMessage({ body: 'q', header });
@@ -268,7 +275,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
 
   it('an aborted sendMessage rejects and is not sent; the next one is', async () => {
     const a = make('NN_PAIR', { raw: true });
-    const addr = bindAny(a, 'ipc');
+    const addr = bindAny(a, 'ipc').address;
     const controller = new AbortController();
     const dropped = a.sendMessage(
       { body: 'dropped', header: Buffer.alloc(0) },
@@ -302,7 +309,7 @@ describe('raw messages share the waiting machinery of recv and send', () => {
     const req = make('NN_REQ');
     rep.receiveMaxSize = -1;
     req.receiveMaxSize = -1;
-    req.connect(bindAny(rep, 'tcp'));
+    req.connect(bindAny(rep, 'tcp').address);
     const big = Buffer.alloc(3 * 1024 * 1024);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
     await req.send(big);

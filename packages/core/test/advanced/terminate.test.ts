@@ -1,11 +1,11 @@
 // terminate() is process-wide and for good, so each case runs in a child
 // process (fixtures/), which must exit by itself afterwards.
 import { describe, expect, it } from 'vitest';
-import { reported, runFixture } from './util.js';
+import { reported, runFixture } from '@nanomsg-ts/testkit';
 
 describe('terminate()', () => {
   it('settles every pending operation and the running device with ETERM, fails later calls, and lets the process exit', async () => {
-    const child = await runFixture('terminate.mjs', [], 15_000);
+    const child = await runFixture('terminate.mjs', [], { timeout: 15_000 }).done;
     expect(child.stderr).toBe('');
     expect(child.timedOut).toBe(false);
     expect(child.code).toBe(0);
@@ -34,7 +34,7 @@ describe('terminate()', () => {
   it.each(['main', 'worker'])(
     "called in the %s thread, settles both threads' pending recv and device with ETERM",
     async (who) => {
-      const child = await runFixture('terminate-worker.mjs', [who], 15_000);
+      const child = await runFixture('terminate-worker.mjs', [who], { timeout: 15_000 }).done;
       expect(child.stderr).toBe('');
       expect(child.timedOut).toBe(false);
       expect(child.code).toBe(0);
@@ -51,7 +51,7 @@ describe('terminate()', () => {
 
 describe('poll() leaves nothing behind', () => {
   it('a process whose polls have settled exits by itself, sockets open and a message unread', async () => {
-    const child = await runFixture('poll-exit.mjs', [], 10_000);
+    const child = await runFixture('poll-exit.mjs', [], { timeout: 10_000 }).done;
     expect(child.stderr).toBe('');
     expect(child.timedOut).toBe(false);
     expect(child.code).toBe(0);

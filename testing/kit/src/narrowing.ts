@@ -1,11 +1,10 @@
 // The run-time side of the type narrowing, one suite for every protocol
 // package: members a protocol cannot use are absent from its objects (not
 // just hidden by the types). Each package's narrowing.test.ts calls
-// `describeNarrowing` with its own classes (shared helpers never import a
-// protocol package). Imported by relative path; not a published package.
+// `describeNarrowing` with its own classes (the testkit never imports a
+// protocol package).
 import { describe, expect, test } from 'vitest';
-import type { Closable } from './helpers.js';
-import { useTracked } from './sockets.js';
+import { useTracked, type Closable } from './sockets.js';
 
 /** A protocol class: `new Class({ raw })` makes a socket. */
 export type SocketClass = (new (options?: { raw?: boolean }) => Closable) & { prototype: object };

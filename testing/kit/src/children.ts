@@ -1,29 +1,59 @@
-// Shared by the reliability tests: child processes running ./fixtures (which
-// may crash, be killed or be restarted on purpose), descriptor counts, and
-// a linear-regression slope for "does this keep growing". Imported by
-// relative path; not a published package.
+// Child processes running fixture scripts (which may crash, hang, be killed or
+// be restarted on purpose), and what the process-level tests measure with
+// them: descriptor counts and a slope for "does this keep growing".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, isAbsolute, join } from 'node:path';
+import { expect } from 'vitest';
 
-export { address, bindAny, sleep, type Transport } from '../helpers.js';
-
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-
-export interface Outcome {
+/** How a child process ended. */
+export interface ChildResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Milliseconds from spawn to exit. */
+  elapsed: number;
   /** True when the child outlived its timeout and was killed. */
   timedOut: boolean;
 }
 
-/** A fixture running in its own Node.js process. */
+export interface ChildOptions {
+  /**
+   * SIGKILL the child after this many ms (default 120 s): a safety net for a
+   * child that would outlive its test, or, shorter, a test's own limit (the
+   * result says `timedOut`).
+   */
+  timeout?: number;
+  /** Variables added to this process's environment. */
+  env?: Record<string, string>;
+  /** Node.js options before the script. */
+  execArgv?: readonly string[];
+  /** A command to run Node.js under, e.g. ['ip', 'netns', 'exec', name]. */
+  wrap?: readonly string[];
+}
+
+/**
+ * The path of fixture `script`: an absolute path as it is; a name is a file
+ * of the `fixtures/` folder beside the test file that is running (as vitest
+ * finds snapshots beside it).
+ */
+export function fixturePath(script: string): string {
+  if (isAbsolute(script)) return script;
+  const testPath = expect.getState().testPath;
+  if (!testPath) throw new Error(`fixture ${script}: no test file is running`);
+  return join(dirname(testPath), 'fixtures', script);
+}
+
+const live = new Set<Child>();
+
+/**
+ * A fixture script running in its own Node.js process (see `fixturePath`),
+ * with the script's folder as its working directory.
+ */
 export class Child {
   readonly process: ChildProcess;
-  readonly done: Promise<Outcome>;
+  readonly done: Promise<ChildResult>;
   #stdout = '';
   #stderr = '';
   #waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
@@ -31,30 +61,15 @@ export class Child {
   #partial = '';
 
   constructor(
-    name: string,
+    script: string,
     args: readonly string[] = [],
-    {
-      timeout = 120_000,
-      env = {},
-      execArgv = [] as string[],
-      wrap = [] as string[],
-    }: {
-      /**
-       * SIGKILL the child after this many ms: a safety net for a child that
-       * would outlive its test, longer than any test's own timeout so that a
-       * slow machine never kills a peer the test still relies on.
-       */
-      timeout?: number;
-      env?: Record<string, string>;
-      execArgv?: string[];
-      /** A command to run Node.js under, e.g. ['ip', 'netns', 'exec', name]. */
-      wrap?: string[];
-    } = {},
+    { timeout = 120_000, env = {}, execArgv = [], wrap = [] }: ChildOptions = {},
   ) {
-    const node = [process.execPath, ...execArgv, join(fixturesDir, name), ...args];
-    const [command, ...rest] = [...wrap, ...node];
+    const path = fixturePath(script);
+    const started = performance.now();
+    const [command, ...rest] = [...wrap, process.execPath, ...execArgv, path, ...args];
     this.process = spawn(command!, rest, {
-      cwd: fixturesDir,
+      cwd: dirname(path),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -79,21 +94,30 @@ export class Child {
       timedOut = true;
       this.process.kill('SIGKILL');
     }, timeout);
-    this.done = new Promise<Outcome>((resolve, reject) => {
+    this.done = new Promise<ChildResult>((resolve, reject) => {
       this.process.once('error', reject);
       this.process.once('close', (code, signal) => {
         clearTimeout(timer);
         live.delete(this);
         for (const w of this.#waiters.splice(0)) w.resolve('');
-        resolve({ code, signal, stdout: this.#stdout, stderr: this.#stderr, timedOut });
+        resolve({
+          code,
+          signal,
+          stdout: this.#stdout,
+          stderr: this.#stderr,
+          elapsed: performance.now() - started,
+          timedOut,
+        });
       });
     });
   }
 
+  /** True until the child exits (or is killed). */
   get running(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
 
+  /** What the child printed on stdout so far. */
   get stdout(): string {
     return this.#stdout;
   }
@@ -102,7 +126,11 @@ export class Child {
     return this.#stderr;
   }
 
-  /** Resolves with the first line (seen so far or later) that `test` accepts; '' if the child ends first. */
+  /**
+   * Resolves with the first complete stdout line (seen so far or later) that
+   * `test` accepts (a string: equal to it); '' if the child ends first.
+   * Rejects after `within` ms.
+   */
   line(test: string | RegExp | ((line: string) => boolean), within = 15_000): Promise<string> {
     const fn =
       typeof test === 'string'
@@ -148,17 +176,34 @@ export class Child {
   }
 
   /** Sends `signal` to this child (by its own pid) and waits for it to end. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<Outcome> {
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ChildResult> {
     if (this.running) this.process.kill(signal);
     return this.done;
   }
 }
 
-const live = new Set<Child>();
+/** `new Child(script, args, options)`: starts a fixture script (see `fixturePath`). */
+export function runFixture(
+  script: string,
+  args: readonly string[] = [],
+  options: ChildOptions = {},
+): Child {
+  return new Child(script, args, options);
+}
 
 /** Kills every fixture process still running (for afterEach/afterAll). */
 export async function killChildren(): Promise<void> {
   await Promise.all([...live].map((c) => c.kill()));
+}
+
+/** The `key=value` lines a fixture printed. */
+export function reported(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
 }
 
 /** The number of open descriptors of this process (/proc/self/fd). */
@@ -179,17 +224,4 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
     den += (xs[i]! - mx) ** 2;
   }
   return den === 0 ? 0 : num / den;
-}
-
-/** Polls `condition` until it holds; throws after `within` ms. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  within = 10_000,
-): Promise<void> {
-  const end = Date.now() + within;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out after ${within} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

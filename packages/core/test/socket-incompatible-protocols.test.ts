@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Socket } from '@nanomsg-ts/core';
-import { bindAny, settledWithin, sleep, track, transports } from './helpers.js';
+import { bindAny, settledWithin, sleep, track, transports } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -24,7 +24,7 @@ describe.each(transports.filter((t) => t !== 'ws'))(
       if (receiver === 'NN_SUB') rx.setOption('NN_SUB_SUBSCRIBE', '');
       let addr: string;
       try {
-        addr = bindAny(rx, transport);
+        addr = bindAny(rx, transport).address;
         tx.connect(addr);
       } catch (error) {
         // inproc refuses the connection outright: that is "never talks" too.

@@ -1,18 +1,16 @@
 // Child processes that talk nanomsg from outside Node.js: the C reference tool
-// `nanocat` (Debian's nanomsg-utils) and the Perl scripts in testing/perl.
+// `nanocat` (Debian's nanomsg-utils) and the Perl scripts in ../perl.
 // Every process started here is tracked; `useInterop()` ends them (and closes
 // the test's sockets) after each test.
-// Imported by relative path from the interop tests; not a published package.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { address, bindAny, runDir, sleep, type Closable, type Transport } from './helpers.js';
-import { useTracked } from './sockets.js';
-
-export { address, bindAny, waitUntil } from './helpers.js';
+import { address, bindAny, ipcFolder, type Transport } from './addresses.mjs';
+import { useTracked, type Closable } from './sockets.js';
+import { sleep } from './waiting.js';
 
 /** Transports that nanocat and the Perl binding can share with us (different processes). */
 export const interopTransports = ['ipc', 'tcp', 'ws'] as const satisfies readonly Transport[];
@@ -23,7 +21,7 @@ export type Role = 'bind' | 'connect';
 export const roles: readonly Role[] = ['bind', 'connect'];
 
 /** The folder of the Perl scripts. */
-export const perlDir = join(dirname(fileURLToPath(import.meta.url)), 'perl');
+export const perlDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'perl');
 
 const DEFAULT_WAIT = 5000;
 
@@ -238,12 +236,12 @@ export function nanocatTo(addr: string, protocol: string, ...options: string[]):
   return nanocatAt(protocol, ...options)(addr, false);
 }
 
-/** Starts `perl testing/perl/<script>` with `args`. */
+/** Starts `perl <perlDir>/<script>` with `args`. */
 export function perl(script: string, args: readonly string[]): Peer {
   return new Peer('perl', [join(perlDir, script), ...args]);
 }
 
-/** A `StartPeer` for `perl testing/perl/<script> bind|connect ADDRESS ...ARGS`. */
+/** A `StartPeer` for `perl <perlDir>/<script> bind|connect ADDRESS ...ARGS`. */
 export function perlAt(script: string, ...args: string[]): StartPeer {
   return (addr, peerBinds) => perl(script, [peerBinds ? 'bind' : 'connect', addr, ...args]);
 }
@@ -253,7 +251,7 @@ let fileSerial = 0;
 
 /** Writes `bytes` to a fresh file in this run's folder (for nanocat `--file`); returns its path. */
 export function dataFile(bytes: Uint8Array): string {
-  files ??= mkdtempSync(join(runDir, 'data-'));
+  files ??= mkdtempSync(join(ipcFolder(), 'data-'));
   const path = join(files, `data${++fileSerial}.bin`);
   writeFileSync(path, bytes);
   return path;
@@ -308,7 +306,7 @@ export async function bindPeer(
 }
 
 interface Bindable {
-  bind(address: string): unknown;
+  bind(address: string): { address: string };
   connect(address: string): unknown;
 }
 
@@ -324,7 +322,7 @@ export async function link(
   start: StartPeer,
 ): Promise<{ peer: Peer; address: string }> {
   if (role === 'bind') {
-    const addr = bindAny(socket, transport);
+    const addr = bindAny(socket, transport).address;
     return { peer: start(addr, false), address: addr };
   }
   const bound = await bindPeer(transport, (addr) => start(addr, true));
