@@ -3,9 +3,10 @@
 // what a user needs and nothing else:
 //   - TypeScript packages: dist/**/*.js and dist/**/*.d.ts (one per src/*.ts,
 //     nothing stale), README.md, LICENSE, package.json;
-//   - @nanomsg-ts/native: index.cjs, index.d.cts, the C++ sources CMakeLists.txt
-//     lists, the CMake files, README.md, LICENSE, package.json, and an install
-//     script that compiles with cmake-js;
+//   - @nanomsg-ts/native: index.cjs, index.d.cts, prebuild.cjs, install.cjs
+//     (the install script: the prebuilt addon, else cmake-js), the prebuilt
+//     addon for linux-x64 with glibc when packed there, the C++ sources
+//     CMakeLists.txt lists, the CMake files, README.md, LICENSE, package.json;
 //   - every file the manifest points at (main, types, exports) is there,
 //     LICENSE is the repository's, and no `workspace:` range is left.
 // Prints a table of the tarballs (files, packed and unpacked bytes); exits 1 on
@@ -46,6 +47,9 @@ export function checkTarball(pkg, files, versions) {
         /^LICENSE$/,
         /^index\.cjs$/,
         /^index\.d\.cts$/,
+        /^install\.cjs$/,
+        /^prebuild\.cjs$/,
+        /^prebuilds\/linux-x64-glibc\/nanomsg\.node$/,
         /^CMakeLists\.txt$/,
         /^cmake\/[^/]+\.cmake$/,
         /^src\/[^/]+\.(cc|h)$/,
@@ -103,8 +107,13 @@ export function checkTarball(pkg, files, versions) {
       if (!files.has(module))
         problems.push(`CMakeLists.txt includes ${module}, which is not in the tarball`);
     }
-    if (!/\bcmake-js compile\b/.test(manifest.scripts?.install ?? '')) {
-      problems.push('has no install script running `cmake-js compile`');
+    const install = files.get('install.cjs')?.toString('utf8') ?? '';
+    if (manifest.scripts?.install !== 'node install.cjs' || !/'compile'/.test(install)) {
+      problems.push('has no install script (node install.cjs) that falls back to `cmake-js compile`');
+    }
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      if (!files.has('prebuilds/linux-x64-glibc/nanomsg.node'))
+        problems.push('has no prebuilt addon for linux-x64 (packed on linux-x64)');
     }
     for (const dependency of ['cmake-js', 'node-addon-api', 'node-api-headers']) {
       if (!manifest.dependencies?.[dependency]) problems.push(`does not depend on ${dependency}`);

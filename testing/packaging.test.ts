@@ -1,26 +1,32 @@
 // The published packages as a user gets them: `pnpm pack` of every package
 // holds what a user needs and nothing else (scripts/pack-check.mjs), and the
 // tarballs of native, core and pubsub install with plain npm into an empty
-// folder outside the workspace (native compiles on install), where an ES
-// module, a CommonJS and a strict TypeScript consumer each use PUB/SUB.
+// folder outside the workspace with no compiler, CMake or pkg-config on the
+// PATH (native's prebuilt addon is used), where an ES module, a CommonJS and
+// a strict TypeScript consumer each use PUB/SUB, on every supported Node.js;
+// the same tarball without its prebuilt addon compiles on install; a
+// prebuilt addon that cannot load libnanomsg says what to install.
 //
 // Slow (npm install and a native compile): NANOMSG_TS_SKIP_PACKAGING=1 skips
 // the install part on a developer's machine; it is never skipped when CI is set.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTarball } from '../scripts/pack-check.mjs';
+import { nodeBinary } from '../scripts/node-binaries.mjs';
 import { publicPackages, readTarball, root } from '../scripts/packages.mjs';
 
 const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
@@ -95,6 +101,38 @@ function tarballOf(name: string): string {
   return result.tarball;
 }
 
+/** Build tools a user without a compiler lacks: hidden from the PATH of an install. */
+const BUILD_TOOLS =
+  /^(cmake|ctest|make|gmake|ninja|pkg-config|pkgconf|cc|c\+\+|cpp|gcc|g\+\+|clang|clang\+\+|(x86_64-linux-gnu-)?(gcc|g\+\+|c\+\+|cpp)(-\d+)?)$/;
+
+/** A PATH with every program of the current one but the build tools (symbolic links in one folder). */
+function pathWithoutBuildTools(): string {
+  const bin = join(work, 'no-build-tools-bin');
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+      if (!dir || !existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        if (BUILD_TOOLS.test(name) || existsSync(join(bin, name))) continue;
+        symlinkSync(join(dir, name), join(bin, name));
+      }
+    }
+  }
+  return bin;
+}
+
+/** The tarball of @nanomsg-ts/native without its prebuilt addon (made once). */
+function nativeWithoutPrebuild(): string {
+  const tarball = join(tarballs, 'nanomsg-ts-native-source-only.tgz');
+  if (existsSync(tarball)) return tarball;
+  const unpacked = join(work, 'native-unpacked');
+  mkdirSync(unpacked);
+  execFileSync('tar', ['xzf', tarballOf('@nanomsg-ts/native'), '-C', unpacked]);
+  rmSync(join(unpacked, 'package', 'prebuilds'), { recursive: true, force: true });
+  execFileSync('tar', ['czf', tarball, '-C', unpacked, 'package']);
+  return tarball;
+}
+
 beforeAll(() => {
   const result = spawnSync(
     process.execPath,
@@ -141,7 +179,7 @@ describe('pnpm pack of every package', () => {
     }
   });
 
-  it('ships the C++ sources, CMake files and loader of @nanomsg-ts/native, and no build output', () => {
+  it('ships the C++ sources, CMake files, loader, install step and prebuilt linux-x64 addon of @nanomsg-ts/native, and no other build output', () => {
     const native = packed.find((p) => p.name === '@nanomsg-ts/native')!;
     const paths = native.files.map((f) => f.path);
     expect(paths).toEqual(
@@ -151,6 +189,9 @@ describe('pnpm pack of every package', () => {
         'LICENSE',
         'index.cjs',
         'index.d.cts',
+        'install.cjs',
+        'prebuild.cjs',
+        'prebuilds/linux-x64-glibc/nanomsg.node',
         'CMakeLists.txt',
         'cmake/FindNanomsgLib.cmake',
         'src/addon.cc',
@@ -159,9 +200,9 @@ describe('pnpm pack of every package', () => {
     );
     expect(
       paths.filter((p) => p.startsWith('build/') || p.endsWith('.node') || p.startsWith('test/')),
-    ).toEqual([]);
+    ).toEqual(['prebuilds/linux-x64-glibc/nanomsg.node']);
     const manifest = JSON.parse(readTarball(native.tarball).get('package.json')!.toString('utf8'));
-    expect(manifest.scripts.install).toMatch(/^cmake-js compile\b/);
+    expect(manifest.scripts.install).toBe('node install.cjs');
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       'cmake-js',
       'node-addon-api',
@@ -262,7 +303,8 @@ describe.skipIf(skipInstall)(
         tarballOf('@nanomsg-ts/pubsub'),
         '@types/node@^20.19.0',
       ];
-      const result = npmInstall(project, specs, npmEnv());
+      // No compiler, CMake or pkg-config: the prebuilt addon must do.
+      const result = npmInstall(project, specs, npmEnv({ PATH: pathWithoutBuildTools() }));
       if (result.error) throw result.error;
       if (result.status !== 0) {
         throw new Error(
@@ -271,20 +313,16 @@ describe.skipIf(skipInstall)(
       }
     }, 600_000);
 
-    it('compiled the addon on install and installed only the packages asked for', () => {
-      expect(
-        existsSync(
-          join(
-            project,
-            'node_modules',
-            '@nanomsg-ts',
-            'native',
-            'build',
-            'Release',
-            'nanomsg.node',
-          ),
-        ),
-      ).toBe(true);
+    it('used the prebuilt addon, compiling nothing (no build folder), with no compiler, CMake or pkg-config on the PATH; installed only the packages asked for', () => {
+      const native = join(project, 'node_modules', '@nanomsg-ts', 'native');
+      expect(existsSync(join(native, 'prebuilds', 'linux-x64-glibc', 'nanomsg.node'))).toBe(true);
+      expect(existsSync(join(native, 'build'))).toBe(false);
+      for (const tool of ['cmake', 'g++', 'pkg-config']) {
+        const found = spawnSync('sh', ['-c', `command -v ${tool}`], {
+          env: { PATH: pathWithoutBuildTools() },
+        });
+        expect(found.status, `${tool} is hidden`).not.toBe(0);
+      }
       expect(readdirSync(join(project, 'node_modules', '@nanomsg-ts')).sort()).toEqual([
         'core',
         'native',
@@ -331,9 +369,9 @@ describe.skipIf(skipInstall)(
       code: 'EPROTONOSUPPORT',
     });
 
-    function runNode(file: string) {
-      const result = spawnSync(process.execPath, [file], {
-        cwd: project,
+    function runNode(file: string, node = process.execPath, cwd = project) {
+      const result = spawnSync(node, [file], {
+        cwd,
         encoding: 'utf8',
         timeout: 50_000,
       });
@@ -433,8 +471,68 @@ void pub.send('x').then(() => sub.recv()).then((m: Buffer) => m.length);
       expect(result.status).toBe(0);
     }, 120_000);
 
-    it('fails the install with the per-OS hint when libnanomsg is missing', () => {
-      const native = tarballOf('@nanomsg-ts/native');
+    it.each(['20', '22', '24', '26'])(
+      'the same prebuilt addon runs the ES module round trip on Node.js %s',
+      (major) => {
+        const node =
+          process.versions.node.split('.')[0] === major ? process.execPath : nodeBinary(major).node;
+        const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+        expect(version.startsWith(`v${major}.`)).toBe(true);
+        expect(runNode('esm.mjs', node), version).toEqual(expected('import'));
+      },
+      300_000,
+    );
+
+    it('a prebuilt addon that cannot find libnanomsg.so.5 fails with a message saying what to install, not a crash', () => {
+      const copy = join(work, 'consumer-without-library');
+      cpSync(project, copy, { recursive: true });
+      // The same binary, asking for a library name no machine has.
+      const file = join(
+        copy,
+        'node_modules',
+        '@nanomsg-ts',
+        'native',
+        'prebuilds',
+        'linux-x64-glibc',
+        'nanomsg.node',
+      );
+      const bytes = readFileSync(file);
+      const from = Buffer.from('libnanomsg.so.5\0');
+      const at = bytes.indexOf(from);
+      expect(at).toBeGreaterThan(0);
+      Buffer.from('libnanomsg.so.9\0').copy(bytes, at);
+      writeFileSync(file, bytes);
+      const result = spawnSync(process.execPath, ['esm.mjs'], {
+        cwd: copy,
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      expect(result.signal).toBeNull();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('ERR_NANOMSG_LIBRARY');
+      expect(result.stderr).toContain('sudo apt-get install libnanomsg5');
+      expect(result.stderr).toContain('libnanomsg.so.9');
+    }, 60_000);
+
+    it('from a tarball without the prebuilt addon, compiles it on install, and the round trip runs', () => {
+      const native = nativeWithoutPrebuild();
+      const folder = emptyProject('consumer-from-source', native);
+      const result = npmInstall(
+        folder,
+        [native, tarballOf('@nanomsg-ts/core'), tarballOf('@nanomsg-ts/pubsub')],
+        npmEnv(),
+      );
+      if (result.error) throw result.error;
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const installed = join(folder, 'node_modules', '@nanomsg-ts', 'native');
+      expect(existsSync(join(installed, 'build', 'Release', 'nanomsg.node'))).toBe(true);
+      expect(existsSync(join(installed, 'prebuilds'))).toBe(false);
+      cpSync(join(project, 'esm.mjs'), join(folder, 'esm.mjs'));
+      expect(runNode('esm.mjs', process.execPath, folder)).toEqual(expected('import'));
+    }, 600_000);
+
+    it('fails the install with the per-OS hint when libnanomsg is missing (no prebuilt addon fits)', () => {
+      const native = nativeWithoutPrebuild();
       const folder = emptyProject('no-libnanomsg', native);
       // Hide every pkg-config folder, so the CMake module finds no libnanomsg.
       const empty = join(work, 'no-pkgconfig');
