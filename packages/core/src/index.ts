@@ -11,19 +11,16 @@ export {
   type Version,
 } from './symbols.js';
 export type { OptionTypes, OptionValue } from './options.js';
-export {
-  Socket,
-  SocketBase,
-  checkOperationOptions,
-  type Endpoint,
-  type Message,
-  type OperationOptions,
-  type ProtocolName,
-  type RawMessage,
-  type RawMessageInit,
-  type SocketOptions,
-  type SocketOptionProperties,
-} from './socket.js';
+export { checkOperationOptions, type CheckedOperationOptions } from './args.js';
+export type {
+  Endpoint,
+  Message,
+  OperationOptions,
+  ProtocolName,
+  RawMessage,
+  RawMessageInit,
+} from './types.js';
+export { Socket, SocketBase, type SocketOptions, type SocketOptionProperties } from './socket.js';
 export { SendingSocket, ReceivingSocket } from './directional.js';
 export { poll, type PollEntry, type PollResult } from './poll.js';
 export { device } from './device.js';

@@ -13,54 +13,23 @@ import {
 import { unwatchAbort, watchAbort } from './abort.js';
 import { Queue } from './queue.js';
 import { lib, nnError, symbol } from './symbols.js';
-
-/** A message to send: strings go out as UTF-8, bytes as they are. */
-export type Message = string | ArrayBufferView | ArrayBuffer;
-
-/** A message with its SP header, as `recvMessage` gives it. */
-export interface RawMessage {
-  /** The message body. */
-  body: Buffer;
-  /**
-   * The SP header: the routing data a raw socket's protocol keeps in front of
-   * the body (for a raw REP, the backtrace ending with the request id). Empty
-   * on a cooked socket, whose protocol consumed it.
-   */
-  header: Buffer;
-}
-
-/** A message with its SP header, for `sendMessage`. */
-export interface RawMessageInit {
-  /** The body: strings go out as UTF-8, bytes as they are. */
-  body: Message;
-  /** The SP header bytes, normally those `recvMessage` gave for the request being answered. */
-  header: ArrayBufferView | ArrayBuffer;
-}
-
-/** Options of one `send` or `recv`. */
-export interface OperationOptions {
-  /**
-   * Milliseconds to wait; `-1` waits without limit, `0` only takes what is
-   * ready now. Defaults to the socket's `sendTimeout` / `receiveTimeout`.
-   * On expiry the promise rejects with code `'ETIMEDOUT'`.
-   */
-  timeout?: number;
-  /**
-   * Cancels the wait: the promise rejects with `signal.reason`. A message not
-   * yet handed to this caller stays queued for the next one.
-   */
-  signal?: AbortSignal;
-}
-
-/** An endpoint made by `bind` or `connect` (`nn_bind` / `nn_connect`). */
-export interface Endpoint {
-  /** The endpoint id that the library returned. */
-  readonly id: number;
-  /** The address it was made with. */
-  readonly address: string;
-  /** Removes the endpoint (`nn_shutdown`). */
-  shutdown(): void;
-}
+import {
+  checkOperationOptions,
+  isBytes,
+  isMessage,
+  notAMessage,
+  checkObject,
+  checkString,
+  type CheckedOperationOptions,
+} from './args.js';
+import type {
+  Endpoint,
+  Message,
+  OperationOptions,
+  ProtocolName,
+  RawMessage,
+  RawMessageInit,
+} from './types.js';
 
 /** The socket-level option properties of every socket. */
 export interface SocketOptionProperties {
@@ -125,37 +94,12 @@ export interface SocketOptionProperties {
   wsMessageType: 'text' | 'binary';
 }
 
-/**
- * A protocol's nanomsg name: those of libnanomsg 1.1 are offered, and any
- * other string is accepted (and looked up at run time), for protocols a
- * later library adds.
- */
-export type ProtocolName =
-  | 'NN_PAIR'
-  | 'NN_PUB'
-  | 'NN_SUB'
-  | 'NN_REQ'
-  | 'NN_REP'
-  | 'NN_PUSH'
-  | 'NN_PULL'
-  | 'NN_SURVEYOR'
-  | 'NN_RESPONDENT'
-  | 'NN_BUS'
-  // `string & {}` rather than `string`, which would swallow the names above
-  // and with them the editor's completion.
-  | (string & {});
-
 /** Options of the `Socket` constructor: `raw` and any writable option property. */
 export interface SocketOptions extends Partial<SocketOptionProperties> {
   /** Open a raw socket (`AF_SP_RAW`) rather than a cooked one (`AF_SP`). */
   raw?: boolean;
 }
 
-// Readiness bits of the native watchers (the binding's own, not nanomsg values).
-const READABLE = 1;
-const WRITABLE = 2;
-/** Passed once to `onReady` when `terminate()` was called; the watchers are stopped. */
-const TERMINATED = 4;
 /** Most messages taken from the library per call, and per wake-up with waiters. */
 const BATCH = 256;
 /**
@@ -169,8 +113,6 @@ const POOL_SIZE = 16 * 1024;
 const POOL_MIN_FREE = 2048 + 4;
 let pool: Buffer | undefined;
 let poolAt = 0;
-/** @internal The largest timeout setTimeout takes. */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 // What a waiting receiver gets: the body, the body with its header, or an
 // iterator result (and the end of iteration on close).
@@ -178,6 +120,9 @@ const BODY = 0;
 const WITH_HEADER = 1;
 const ITERATE = 2;
 type ReceiveKind = typeof BODY | typeof WITH_HEADER | typeof ITERATE;
+
+/** The readiness bits of the addon's watchers (`readable`, `writable`, `terminated`), read once. */
+let bits: { readonly readable: number; readonly writable: number; readonly terminated: number };
 
 /** What the inbox holds: bodies on a cooked socket, bodies with headers on a raw one. */
 type Received = Buffer | RawMessage;
@@ -210,7 +155,7 @@ interface PendingSend extends Waiter<void> {
 
 /** @internal Someone (`poll`) waiting for readiness of a socket. */
 export interface Poller {
-  /** READABLE and/or WRITABLE. */
+  /** The addon's `events.readable` and/or `events.writable` bits. */
   readonly events: number;
   /** Called when one of `events` may have become ready, or the socket closed or terminated. */
   wake(): void;
@@ -290,40 +235,11 @@ const unclosed = /* @__PURE__ */ new FinalizationRegistry<NativeSocket>((native)
   native.close().catch(() => {});
 });
 
-/**
- * Checks the options of one operation (`timeout`, `signal`) as `send` and
- * `recv` do: TypeError or RangeError before anything reaches the library.
- * For protocol packages whose own operations take the same options.
- */
-export function checkOperationOptions(opts: OperationOptions | undefined): void {
-  if (opts === undefined) return;
-  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
-  const { timeout, signal } = opts;
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number')
-      throw new TypeError('timeout must be a number of milliseconds');
-    if (!(timeout === -1 || (timeout >= 0 && timeout <= MAX_TIMEOUT))) {
-      throw new RangeError(`timeout must be -1 or from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`);
-    }
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
-}
-
-function isMessage(m: unknown): m is Message {
-  return typeof m === 'string' || ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
-}
-
 /** The bytes of a message, as `isUtf8` and `Buffer.concat` take them. */
 function bytesOf(m: Message): Uint8Array {
   if (typeof m === 'string') return Buffer.from(m, 'utf8');
   if (m instanceof ArrayBuffer) return new Uint8Array(m);
   return new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
-}
-
-function isBytes(m: unknown): m is ArrayBufferView | ArrayBuffer {
-  return ArrayBuffer.isView(m) || m instanceof ArrayBuffer;
 }
 
 /** A copy of a message whose bytes the caller may change while it waits in our queue. */
@@ -393,7 +309,7 @@ export abstract class SocketBase implements AsyncDisposable {
   #closed = false;
   #closing: Promise<void> | undefined;
   #watching = 0;
-  /** Watchers (READABLE, WRITABLE bits) running for nobody, kept for the next wait (see `#updateWatch`). */
+  /** Watchers (readable, writable bits) running for nobody, kept for the next wait (see `#updateWatch`). */
   #kept = 0;
   /** `receiveTimeout` and `sendTimeout` as last read; undefined until read or after any option is set. */
   #rcvTimeout: number | undefined;
@@ -430,10 +346,8 @@ export abstract class SocketBase implements AsyncDisposable {
    * await `close()` where sockets come and go.
    */
   constructor(protocol: ProtocolName, options: SocketOptions = {}) {
-    if (typeof protocol !== 'string')
-      throw new TypeError('protocol must be a nanomsg protocol name such as "NN_PAIR"');
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object');
+    checkString(protocol, 'protocol');
+    checkObject(options, 'options');
     const raw = options.raw ?? false;
     if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
     const keys = settable(Object.getPrototypeOf(this) as object);
@@ -443,6 +357,7 @@ export abstract class SocketBase implements AsyncDisposable {
       }
     }
     const t = lib();
+    bits ??= t.native.events;
     const info = t.byName.get(protocol);
     if (info === undefined || info.namespace !== 'NN_NS_PROTOCOL') {
       throw nnError('EINVAL', 'nn_socket', `unknown protocol ${JSON.stringify(protocol)}`);
@@ -501,7 +416,7 @@ export abstract class SocketBase implements AsyncDisposable {
    * ```
    */
   bind(address: string): Endpoint {
-    if (typeof address !== 'string') throw new TypeError('address must be a string');
+    checkString(address, 'address');
     return this.#endpoint(this.#native.bind(address), address);
   }
 
@@ -515,7 +430,7 @@ export abstract class SocketBase implements AsyncDisposable {
    * libnanomsg 1.1.5 would accept and then crash on
    */
   connect(address: string): Endpoint {
-    if (typeof address !== 'string') throw new TypeError('address must be a string');
+    checkString(address, 'address');
     if (
       mixedFamilies(address) &&
       this.#getOption(optionSpec('NN_IPV4ONLY', 'nn_getsockopt')) === false
@@ -545,11 +460,7 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /** Sends `message`, waiting while the socket cannot take it. See `Socket.send`. */
   protected doSend(message: Message, opts?: OperationOptions): Promise<void> {
-    if (!isMessage(message)) {
-      return Promise.reject(
-        new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer'),
-      );
-    }
+    if (!isMessage(message)) return Promise.reject(notAMessage('message'));
     return this.#send(message, undefined, opts, 'nn_send');
   }
 
@@ -563,11 +474,7 @@ export abstract class SocketBase implements AsyncDisposable {
       return Promise.reject(new TypeError('message must be an object { body, header }'));
     }
     const { body, header } = m;
-    if (!isMessage(body)) {
-      return Promise.reject(
-        new TypeError('body must be a string, Buffer, TypedArray, DataView or ArrayBuffer'),
-      );
-    }
+    if (!isMessage(body)) return Promise.reject(notAMessage('body'));
     if (!isBytes(header)) {
       return Promise.reject(
         new TypeError('header must be a Buffer, TypedArray, DataView or ArrayBuffer'),
@@ -594,9 +501,14 @@ export abstract class SocketBase implements AsyncDisposable {
     opts: OperationOptions | undefined,
     syscall: string,
   ): Promise<void> {
-    const signal = opts?.signal;
+    let checked: CheckedOperationOptions;
     try {
-      checkOperationOptions(opts);
+      checked = checkOperationOptions(opts);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = checked.signal;
+    try {
       // Like Node.js APIs: an already-aborted signal rejects at once, even
       // when the socket could take the message.
       if (signal?.aborted) return Promise.reject(signal.reason);
@@ -608,7 +520,7 @@ export abstract class SocketBase implements AsyncDisposable {
     }
     let timeout: number;
     try {
-      timeout = opts?.timeout ?? (this.#sndTimeout ??= this.#getOption(sndTimeo()) as number);
+      timeout = checked.timeout ?? (this.#sndTimeout ??= this.#getOption(sndTimeo()) as number);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -684,7 +596,7 @@ export abstract class SocketBase implements AsyncDisposable {
   /** Sends `message` if the socket can take it now. See `Socket.trySend`. */
   protected doTrySend(message: Message): boolean {
     if (!isMessage(message)) {
-      throw new TypeError('message must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
+      throw notAMessage('message');
     }
     this.#checkUsable('nn_send');
     this.#checkText(message, undefined, 'nn_send');
@@ -751,9 +663,14 @@ export abstract class SocketBase implements AsyncDisposable {
 
   #receive(kind: ReceiveKind, opts: OperationOptions | undefined): Promise<unknown> {
     const syscall = receiveSyscall(kind);
-    const signal = opts?.signal;
+    let checked: CheckedOperationOptions;
     try {
-      checkOperationOptions(opts);
+      checked = checkOperationOptions(opts);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = checked.signal;
+    try {
       // An already-aborted signal rejects at once and takes no message.
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (this.#terminated) throw this.#eterm(syscall);
@@ -776,7 +693,7 @@ export abstract class SocketBase implements AsyncDisposable {
       timeout =
         kind === ITERATE
           ? -1
-          : (opts?.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number));
+          : (checked.timeout ?? (this.#rcvTimeout ??= this.#getOption(rcvTimeo()) as number));
       if (timeout === 0) {
         // Not waiting at all: look once more the way tryRecv does (past
         // messages the protocol dropped), as no watcher will.
@@ -951,14 +868,15 @@ export abstract class SocketBase implements AsyncDisposable {
   }
 
   #ready(events: number): void {
-    if (events & TERMINATED) {
+    const { readable, writable, terminated } = bits;
+    if (events & terminated) {
       this.#onTerminated();
       return;
     }
     // A kept watcher that fired for nobody stops now.
-    const forNobody = events & ~this.#watching & (READABLE | WRITABLE);
-    if (events & READABLE) this.#deliver();
-    if (events & WRITABLE) this.#flush();
+    const forNobody = events & ~this.#watching & (readable | writable);
+    if (events & readable) this.#deliver();
+    if (events & writable) this.#flush();
     this.#wakePollers(events);
     this.#updateWatch(forNobody);
   }
@@ -980,12 +898,13 @@ export abstract class SocketBase implements AsyncDisposable {
    */
   #updateWatch(stop = 0): void {
     if (this.#closed || this.#terminated) return;
+    const { readable, writable } = bits;
     let want =
-      (this.#receivers.length > 0 ? READABLE : 0) | (this.#senders.length > 0 ? WRITABLE : 0);
+      (this.#receivers.length > 0 ? readable : 0) | (this.#senders.length > 0 ? writable : 0);
     for (const poller of this.#pollers) want |= poller.events;
     if (want === this.#watching && (stop & this.#kept) === 0) return;
     const running = this.#watching | this.#kept;
-    const keep = (READABLE | WRITABLE) & ~stop;
+    const keep = (readable | writable) & ~stop;
     this.#native.watch(want, keep);
     this.#watching = want;
     this.#kept = running & ~want & keep;
@@ -1019,20 +938,21 @@ export abstract class SocketBase implements AsyncDisposable {
   /** The ready bits among `events` now: what `poll` reports. */
   #readiness(events: number): number {
     this.#checkUsable('nn_poll');
-    const want = events & (READABLE | WRITABLE);
+    const { readable, writable } = bits;
+    const want = events & (readable | writable);
     if (want === 0) return 0;
     const ready = this.#native.poll(want);
     let out = 0;
     // Messages already taken from the library count; callers already waiting
     // get them first.
     if (
-      want & READABLE &&
+      want & readable &&
       this.#receivers.length === 0 &&
-      (this.#inbox.length > 0 || ready & READABLE)
+      (this.#inbox.length > 0 || ready & readable)
     ) {
-      out |= READABLE;
+      out |= readable;
     }
-    if (want & WRITABLE && this.#senders.length === 0 && ready & WRITABLE) out |= WRITABLE;
+    if (want & writable && this.#senders.length === 0 && ready & writable) out |= writable;
     return out;
   }
 
@@ -1070,7 +990,7 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#settle(item);
       item.reject(this.#eterm(item.syscall));
     }
-    this.#wakePollers(READABLE | WRITABLE);
+    this.#wakePollers(bits.readable | bits.writable);
   }
 
   // ---- lifetime ------------------------------------------------------------
@@ -1100,7 +1020,7 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#settle(item);
       item.reject(this.#badf(item.syscall));
     }
-    this.#wakePollers(READABLE | WRITABLE);
+    this.#wakePollers(bits.readable | bits.writable);
     this.#pollers.clear();
     return closing;
   }

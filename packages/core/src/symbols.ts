@@ -127,10 +127,18 @@ export function symbolInfo(name: string): SymbolInfo | undefined {
 /**
  * A `NanomsgError` for `code` (e.g. `'ETIMEDOUT'`) raised on the library's
  * behalf by `syscall`, with the loaded library's number and `nn_strerror` text
- * for it. Exported from the package as `nanomsgError`, for protocol packages
- * and applications that settle an operation themselves.
+ * for it, `detail` after the text and the endpoint `address` where there is
+ * one. Every error the TypeScript side raises is built here (the addon builds
+ * those of failed library calls through the same class, see `loadNative`).
+ * Exported from the package as `nanomsgError`, for protocol packages and
+ * applications that settle an operation themselves.
  */
-export function nnError(code: string, syscall: string, detail?: string): NanomsgError {
+export function nnError(
+  code: string,
+  syscall: string,
+  detail?: string,
+  address?: string,
+): NanomsgError {
   const t = lib();
   const errno = t.byName.get(code)?.value ?? -1;
   const text = errno >= 0 ? t.native.strerror(errno) : code;
@@ -139,6 +147,7 @@ export function nnError(code: string, syscall: string, detail?: string): Nanomsg
     code,
     errno,
     syscall,
+    address,
   );
 }
 

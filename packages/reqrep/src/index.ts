@@ -2,6 +2,7 @@ import {
   Socket,
   checkOperationOptions,
   nanomsgError,
+  type CheckedOperationOptions,
   type Message,
   type OperationOptions,
   type SocketOptions,
@@ -73,13 +74,13 @@ export class Req extends Socket {
    * Do not mix `request()` with plain `send`/`recv` on the same socket.
    */
   request(message: Message, opts?: OperationOptions): Promise<Buffer> {
+    let checked: CheckedOperationOptions;
     try {
-      checkOperationOptions(opts);
+      checked = checkOperationOptions(opts);
     } catch (error) {
       return Promise.reject(error);
     }
-    const signal = opts?.signal;
-    const timeout = opts?.timeout;
+    const { signal, timeout } = checked;
     const deadline = timeout === undefined || timeout === -1 ? undefined : Date.now() + timeout;
     const left = (): number | undefined =>
       deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
