@@ -1,4 +1,4 @@
-import { SocketBase } from './socket.js';
+import { SocketBase } from './base.js';
 import type { Message, OperationOptions, RawMessage, RawMessageInit } from './types.js';
 
 /**

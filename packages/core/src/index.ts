@@ -20,7 +20,16 @@ export type {
   RawMessage,
   RawMessageInit,
 } from './types.js';
-export { Socket, SocketBase, type SocketOptions, type SocketOptionProperties } from './socket.js';
+export { SocketBase } from './base.js';
+export { Socket } from './socket.js';
+export {
+  defineOptionProperties,
+  type OptionProperty,
+  type OptionTable,
+  type SocketOptions,
+  type SocketOptionProperties,
+} from './option-properties.js';
+export { registerProtocol, type ProtocolBehaviour } from './protocols.js';
 export { SendingSocket, ReceivingSocket } from './directional.js';
 export { poll, type PollEntry, type PollResult } from './poll.js';
 export { device } from './device.js';

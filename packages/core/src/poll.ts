@@ -1,7 +1,7 @@
 // poll(): nn_poll over the sockets' readiness watchers, never blocking the loop.
 import { checkTimeout } from './args.js';
-import { SocketBase, socketInternals, type Poller, type SocketInternals } from './socket.js';
-import { lib } from './symbols.js';
+import { SocketBase, socketInternals, type SocketInternals } from './base.js';
+import { readyBits, type Poller } from './watch.js';
 
 /** One socket to watch in `poll`: `in` = a message can be received, `out` = one can be sent. */
 export interface PollEntry {
@@ -50,7 +50,7 @@ export function poll(entries: readonly PollEntry[], timeout?: number): Promise<P
   try {
     if (!Array.isArray(entries)) throw new TypeError('poll: entries must be an array');
     if (timeout !== undefined) checkTimeout(timeout, 'poll: timeout');
-    const { readable, writable } = lib().native.events;
+    const { readable, writable } = readyBits();
     watched = entries.map((entry, i) => {
       if (entry === null || typeof entry !== 'object')
         throw new TypeError(`poll: entries[${i}] must be an object`);
@@ -131,7 +131,7 @@ function check(watched: readonly Watched[]): PollResult[] | undefined {
 }
 
 function results(watched: readonly Watched[], ready: readonly number[] | undefined): PollResult[] {
-  const { readable, writable } = lib().native.events;
+  const { readable, writable } = readyBits();
   return watched.map((_w, i) => {
     const r = ready?.[i] ?? 0;
     return { in: (r & readable) !== 0, out: (r & writable) !== 0 };

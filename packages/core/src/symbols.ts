@@ -151,6 +151,23 @@ export function nnError(
   );
 }
 
+function camelCase(s: string): string {
+  return s.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+let statList: { key: string; value: number }[] | undefined;
+
+/**
+ * @internal Every `NN_STAT_*` symbol, keyed as `statistics()` gives them:
+ * camelCase without the prefix (`messagesSent`).
+ */
+export function statisticSymbols(): readonly { key: string; value: number }[] {
+  statList ??= lib()
+    .list.filter((s) => s.namespace === 'NN_NS_STATISTIC')
+    .map((s) => ({ key: camelCase(s.name.replace(/^NN_STAT_/, '')), value: s.value }));
+  return statList;
+}
+
 /** `util.inspect.custom`, by its registered name: no import of node:util. */
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 

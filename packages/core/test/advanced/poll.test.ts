@@ -1,9 +1,13 @@
 // poll(): nn_poll semantics on the sockets' readiness watchers.
-import { describe, expect, it } from 'vitest';
-import { poll, type Socket } from '@nanomsg-ts/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { poll, registerProtocol, type Socket } from '@nanomsg-ts/core';
 import { bindAny, rejection, sleep, state, useSockets, type Transport } from './util.js';
 
 const make = useSockets();
+
+// As @nanomsg-ts/pair declares it: its sockets may take messages ahead of the
+// caller (a protocol never declared takes one at a time).
+beforeAll(() => registerProtocol('NN_PAIR', { receive: 'ahead' }));
 
 function pair(transport: Transport): { a: Socket; b: Socket } {
   const a = make('NN_PAIR');
