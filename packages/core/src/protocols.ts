@@ -15,7 +15,8 @@ export interface ProtocolBehaviour {
    * socket handles one exchange at a time, as a cooked REP or RESPONDENT
    * does (the library keeps the return path of the last request received
    * only): it takes one message at a time, only when a caller asks, and a
-   * receive while another caller waits for a request fails with `'EFSM'`.
+   * receive while another caller waits for a request, or is being handed
+   * one (its promise settled, its code not yet run), fails with `'EFSM'`.
    */
   readonly receive: 'ahead' | 'one-exchange';
   /**

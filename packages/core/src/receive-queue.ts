@@ -73,9 +73,15 @@ export class ReceiveQueue {
   /**
    * One exchange at a time: the library keeps the return path of the last
    * request received only, so the socket never receives ahead of its caller
-   * and refuses a receive while another is pending.
+   * and refuses a receive while another caller waits for, or is being handed,
+   * a request.
    */
   readonly #oneExchange: boolean;
+  /** On a one-exchange socket: a request was handed to a promise whose caller has not run yet. */
+  #handing = false;
+  readonly #handed = (): void => {
+    this.#handing = false;
+  };
   readonly #left = (): void => this.#host.changed();
 
   constructor(host: ReceiveHost, traits: Traits) {
@@ -155,9 +161,19 @@ export class ReceiveQueue {
     return taken === undefined ? undefined : (shape(taken, BODY) as Buffer);
   }
 
-  /** A promise of `value` for a receive that completed at once. */
+  /**
+   * A promise of `value` for a receive that completed at once. On a
+   * one-exchange socket, until the caller's own code runs (the promise's
+   * reactions, queued after this one's), another receive would take the
+   * next request: it is refused meanwhile.
+   */
   #hand(value: unknown): Promise<unknown> {
-    return this.#host.turns.now(value);
+    const promise = this.#host.turns.now(value);
+    if (this.#oneExchange) {
+      this.#handing = true;
+      void promise.then(this.#handed);
+    }
+    return promise;
   }
 
   /**
@@ -166,7 +182,7 @@ export class ReceiveQueue {
    * caller is about to send: refused with EFSM.
    */
   #checkOneExchange(syscall: string): void {
-    if (this.#oneExchange && this.#receivers.length > 0) {
+    if (this.#oneExchange && (this.#receivers.length > 0 || this.#handing)) {
       throw nnError('EFSM', syscall, 'another receive is pending: one exchange at a time');
     }
   }
@@ -202,6 +218,10 @@ export class ReceiveQueue {
       }
       const waiter = this.#receivers.shift()!;
       disarm(waiter);
+      if (this.#oneExchange) {
+        this.#handing = true;
+        queueMicrotask(this.#handed);
+      }
       waiter.resolve(shape(message, waiter.kind));
     }
   }
