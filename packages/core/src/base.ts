@@ -2,13 +2,14 @@
 // parts it owns, one concern each: options (option-values.ts), the send and
 // receive queues, the readiness watch and the next-turn scheduler.
 import { mixedFamilies, mixedFamiliesError } from './address.js';
-import { checkObject, checkString } from './args.js';
+import { checkString } from './args.js';
 import { badf, checkUsable, eterm, type Lifecycle } from './lifecycle.js';
 import type { NativeSocket } from './native.js';
 import {
+  applySocketOptions,
+  checkSocketOptions,
   defineOptionProperties,
   requireFeature,
-  settable,
   socketOptionTable,
   type SocketOptionProperties,
   type SocketOptions,
@@ -98,15 +99,7 @@ export abstract class SocketBase implements AsyncDisposable {
    */
   constructor(protocol: ProtocolName, options: SocketOptions = {}) {
     checkString(protocol, 'protocol');
-    checkObject(options, 'options');
-    const raw = options.raw ?? false;
-    if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
-    const keys = settable(Object.getPrototypeOf(this) as object);
-    for (const [key, value] of Object.entries(options)) {
-      if (key !== 'raw' && value !== undefined && !keys.has(key)) {
-        throw new TypeError(`unknown socket option ${JSON.stringify(key)}`);
-      }
-    }
+    const raw = checkSocketOptions(Object.getPrototypeOf(this) as object, options);
     const t = lib();
     const info = t.byName.get(protocol);
     if (info === undefined || info.namespace !== 'NN_NS_PROTOCOL') {
@@ -146,9 +139,7 @@ export abstract class SocketBase implements AsyncDisposable {
     this.#in = new ReceiveQueue(host, traits);
     unclosed.register(this, native, this);
     try {
-      for (const [key, value] of Object.entries(options)) {
-        if (key !== 'raw' && value !== undefined) (this as Record<string, unknown>)[key] = value;
-      }
+      applySocketOptions(this, options);
     } catch (error) {
       void this.close();
       throw error;
@@ -297,27 +288,14 @@ export abstract class SocketBase implements AsyncDisposable {
     );
   }
 
-  /** The ready bits among `events` now: what `poll` reports. */
-  #readiness(events: number): number {
-    checkUsable(this.#state, 'nn_poll');
-    const { readable, writable } = this.#bits;
-    const want = events & (readable | writable);
-    if (want === 0) return 0;
-    const ready = this.#native.poll(want);
-    let out = 0;
-    // Messages already taken from the library count; callers already waiting
-    // get them first.
-    if (want & readable && this.#in.waiting === 0 && (this.#in.holding || ready & readable)) {
-      out |= readable;
-    }
-    if (want & writable && this.#out.length === 0 && ready & writable) out |= writable;
-    return out;
-  }
-
   static {
     internalsOf = (socket) => ({
       native: socket.#native,
-      readiness: (events) => socket.#readiness(events),
+      readiness: (events) => {
+        checkUsable(socket.#state, 'nn_poll');
+        const { waiting, holding } = socket.#in;
+        return socket.#watch.readiness(events, waiting === 0, holding, socket.#out.length === 0);
+      },
       addPoller: (poller) => {
         checkUsable(socket.#state, 'nn_poll');
         socket.#watch.addPoller(poller);

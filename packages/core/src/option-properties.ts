@@ -178,8 +178,33 @@ export function defineOptionProperties<P>(
 
 const settableKeys = new WeakMap<object, Set<string>>();
 
-/** @internal Names of the writable accessor properties along a prototype chain: the options a constructor takes. */
-export function settable(proto: object): Set<string> {
+/**
+ * @internal Checks the options of a socket constructor: an object whose `raw`
+ * is a boolean and whose other keys are writable option properties along
+ * the prototype chain `proto` (a protocol class adds its own). Returns `raw`.
+ */
+export function checkSocketOptions(proto: object, options: SocketOptions): boolean {
+  checkObject(options, 'options');
+  const raw = options.raw ?? false;
+  if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
+  const keys = settable(proto);
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'raw' && value !== undefined && !keys.has(key)) {
+      throw new TypeError(`unknown socket option ${JSON.stringify(key)}`);
+    }
+  }
+  return raw;
+}
+
+/** @internal Sets the option properties given to a socket constructor (checked by `checkSocketOptions`). */
+export function applySocketOptions(socket: object, options: SocketOptions): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'raw' && value !== undefined) (socket as Record<string, unknown>)[key] = value;
+  }
+}
+
+/** Names of the writable accessor properties along a prototype chain: the options a constructor takes. */
+function settable(proto: object): Set<string> {
   let keys = settableKeys.get(proto);
   if (keys !== undefined) return keys;
   keys = new Set();

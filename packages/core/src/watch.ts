@@ -71,6 +71,22 @@ export class Watch {
     this.#kept = running & ~want & keep;
   }
 
+  /**
+   * The ready bits among `events` now, without waiting: what `poll` reports.
+   * Messages the socket already took from the library count (`holding`);
+   * callers already waiting get the message or the room first.
+   */
+  readiness(events: number, noReceiver: boolean, holding: boolean, noSender: boolean): number {
+    const { readable, writable } = readyBits();
+    const want = events & this.#both;
+    if (want === 0) return 0;
+    const ready = this.#native.poll(want);
+    let out = 0;
+    if (want & readable && noReceiver && (holding || ready & readable)) out |= readable;
+    if (want & writable && noSender && ready & writable) out |= writable;
+    return out;
+  }
+
   /** The native side stopped every watcher (close, terminate). */
   stopped(): void {
     this.#watching = 0;
