@@ -4,6 +4,7 @@
 // protocol package's); its range, where the binding knows one, lives with the
 // option in options.ts.
 import { checkObject } from './args.js';
+import type { SocketBase } from './base.js';
 import type { OptionValue } from './options.js';
 import { lib, nnError, symbol } from './symbols.js';
 
@@ -95,12 +96,6 @@ export interface OptionProperty {
 /** One row for each property of `P`: what `defineOptionProperties` makes accessors of. */
 export type OptionTable<P> = { readonly [K in keyof P]-?: OptionProperty };
 
-/** What an option accessor uses of its socket. */
-interface OptionHolder {
-  getOption(name: string): number | boolean | string;
-  setOption(name: string, value: OptionValue): void;
-}
-
 /** The option properties every socket has. */
 export const socketOptionTable: OptionTable<SocketOptionProperties> = {
   linger: { option: 'NN_LINGER', type: 'number' },
@@ -139,7 +134,7 @@ export function requireFeature(feature: string, syscall: string): void {
  * class (`interface Req extends ReqOptionProperties {}`) and the rows here.
  */
 export function defineOptionProperties<P>(
-  target: abstract new (...args: never[]) => OptionHolder,
+  target: abstract new (...args: never[]) => SocketBase,
   table: OptionTable<P>,
 ): void {
   checkObject(table, 'table');
@@ -148,7 +143,7 @@ export function defineOptionProperties<P>(
     const values = typeof type === 'object' ? type : undefined;
     Object.defineProperty(target.prototype, key, {
       configurable: true,
-      get(this: OptionHolder) {
+      get(this: SocketBase) {
         if (feature !== undefined) requireFeature(feature, 'nn_getsockopt');
         const value = this.getOption(option);
         if (values === undefined) return value;
@@ -157,7 +152,7 @@ export function defineOptionProperties<P>(
         }
         return value; // a value the table does not name, as the library gave it
       },
-      set(this: OptionHolder, value: unknown) {
+      set(this: SocketBase, value: unknown) {
         if (feature !== undefined) requireFeature(feature, 'nn_setsockopt');
         if (values !== undefined) {
           if (typeof value !== 'string' || !Object.hasOwn(values, value)) {
