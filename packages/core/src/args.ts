@@ -15,6 +15,12 @@ export function checkString(value: unknown, what: string): string {
   return value;
 }
 
+/** @internal Throws unless `value` is a boolean. */
+export function checkBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean`);
+  return value;
+}
+
 /** @internal Throws unless `value` is an object (undefined is left to the caller). */
 export function checkObject(value: unknown, what: string): object {
   if (value === null || typeof value !== 'object') throw new TypeError(`${what} must be an object`);

@@ -3,7 +3,7 @@
 // it. Each property is documented once, in its interface below (or in its
 // protocol package's); its range, where the binding knows one, lives with the
 // option in options.ts.
-import { checkObject } from './args.js';
+import { checkBoolean, checkObject, checkString } from './args.js';
 import type { SocketBase } from './base.js';
 import type { OptionValue } from './options.js';
 import { lib, nnError, symbol } from './symbols.js';
@@ -162,9 +162,7 @@ export function defineOptionProperties<P>(
           this.setOption(option, symbol(values[value]!));
           return;
         }
-        if (type === 'string' && typeof value !== 'string') {
-          throw new TypeError(`${key} must be a string`);
-        }
+        if (type === 'string') checkString(value, key);
         this.setOption(option, value as OptionValue);
       },
     });
@@ -180,8 +178,7 @@ const settableKeys = new WeakMap<object, Set<string>>();
  */
 export function checkSocketOptions(proto: object, options: SocketOptions): boolean {
   checkObject(options, 'options');
-  const raw = options.raw ?? false;
-  if (typeof raw !== 'boolean') throw new TypeError('options.raw must be a boolean');
+  const raw = checkBoolean(options.raw ?? false, 'options.raw');
   const keys = settable(proto);
   for (const [key, value] of Object.entries(options)) {
     if (key !== 'raw' && value !== undefined && !keys.has(key)) {

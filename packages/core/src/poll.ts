@@ -1,5 +1,5 @@
 // poll(): nn_poll over the sockets' readiness watchers, never blocking the loop.
-import { checkTimeout } from './args.js';
+import { checkBoolean, checkObject, checkTimeout } from './args.js';
 import { SocketBase, socketInternals, type SocketInternals } from './base.js';
 import { readyBits, type Poller } from './watch.js';
 
@@ -52,15 +52,12 @@ export function poll(entries: readonly PollEntry[], timeout?: number): Promise<P
     if (timeout !== undefined) checkTimeout(timeout, 'poll: timeout');
     const { readable, writable } = readyBits();
     watched = entries.map((entry, i) => {
-      if (entry === null || typeof entry !== 'object')
-        throw new TypeError(`poll: entries[${i}] must be an object`);
+      checkObject(entry, `poll: entries[${i}]`);
       const { socket, in: wantIn, out: wantOut } = entry;
       if (!(socket instanceof SocketBase))
         throw new TypeError(`poll: entries[${i}].socket must be a Socket`);
-      if (wantIn !== undefined && typeof wantIn !== 'boolean')
-        throw new TypeError(`poll: entries[${i}].in must be a boolean`);
-      if (wantOut !== undefined && typeof wantOut !== 'boolean')
-        throw new TypeError(`poll: entries[${i}].out must be a boolean`);
+      if (wantIn !== undefined) checkBoolean(wantIn, `poll: entries[${i}].in`);
+      if (wantOut !== undefined) checkBoolean(wantOut, `poll: entries[${i}].out`);
       return {
         internals: socketInternals(socket),
         events: (wantIn ? readable : 0) | (wantOut ? writable : 0),

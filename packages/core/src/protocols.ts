@@ -1,7 +1,7 @@
 // What core needs to know of a protocol, declared by the protocol's package,
 // as nanomsg's own protocols register their socket types (src/core/sock.c):
 // core compares no protocol name.
-import { checkObject, checkString } from './args.js';
+import { checkBoolean, checkObject, checkString } from './args.js';
 
 /**
  * What a protocol's cooked sockets need of core. Declared by the protocol's
@@ -64,9 +64,7 @@ export function registerProtocol(protocol: string, behaviour: ProtocolBehaviour)
   if (receive !== 'ahead' && receive !== 'one-exchange') {
     throw new TypeError('behaviour.receive must be "ahead" or "one-exchange"');
   }
-  if (typeof sendStartsExchange !== 'boolean') {
-    throw new TypeError('behaviour.sendStartsExchange must be a boolean');
-  }
+  checkBoolean(sendStartsExchange, 'behaviour.sendStartsExchange');
   registered.set(protocol, {
     receiveAhead: receive === 'ahead',
     oneExchange: receive === 'one-exchange',

@@ -1,5 +1,6 @@
 // The library's constants, read at run time from nn_symbol_info: no numeric
 // nanomsg value is written in this package.
+import { checkString } from './args.js';
 import { NanomsgError } from './errors.js';
 import { loadNative, type NativeAddon } from './native.js';
 
@@ -112,7 +113,7 @@ export function symbols(): readonly SymbolInfo[] {
  * @throws NanomsgError `'EINVAL'` when the loaded library does not define `name`.
  */
 export function symbol(name: string): number {
-  if (typeof name !== 'string') throw new TypeError('symbol name must be a string');
+  checkString(name, 'symbol name');
   const s = lib().byName.get(name);
   if (s === undefined)
     throw nnError('EINVAL', 'nn_symbol', `unknown symbol ${JSON.stringify(name)}`);
