@@ -125,7 +125,7 @@ export abstract class SocketBase implements AsyncDisposable {
       this.#in.retain((body) => subscriptions!.matches(body)),
     );
     this.#watch = new Watch(native);
-    const traits = traitsOf(protocol, raw);
+    const traits = traitsOf(protocol, raw, native);
     const host = {
       native,
       raw,

@@ -2,6 +2,8 @@
 // as nanomsg's own protocols register their socket types (src/core/sock.c):
 // core compares no protocol name.
 import { checkBoolean, checkObject, checkString } from './args.js';
+import type { NativeSocket } from './native.js';
+import { symbol } from './symbols.js';
 
 /**
  * What a protocol's cooked sockets need of core. Declared by the protocol's
@@ -48,14 +50,20 @@ const RAW: Traits = { receiveAhead: true, oneExchange: false, sendStartsExchange
  * concurrent receives).
  */
 const UNKNOWN: Traits = { receiveAhead: false, oneExchange: false, sendStartsExchange: false };
+/**
+ * A protocol nobody declared whose sockets cannot send, as the library says
+ * (see `traitsOf`): with no send there is no exchange whose state a message
+ * taken early could spoil, so taking ahead is safe.
+ */
+const RECEIVE_ONLY: Traits = { receiveAhead: true, oneExchange: false, sendStartsExchange: false };
 
 /**
  * Declares what core needs to know of the cooked sockets of `protocol` (a
  * nanomsg protocol name such as the one a protocol package's class opens).
  * For protocol packages, at import. Sockets opened afterwards follow it,
  * those of `Socket` too; the last declaration of a name wins. A protocol
- * never declared is served safely but slower: messages are taken from the
- * library one at a time, when a caller asks.
+ * never declared is served safely but slower where it can send: messages
+ * are taken from the library one at a time, when a caller asks.
  */
 export function registerProtocol(protocol: string, behaviour: ProtocolBehaviour): void {
   checkString(protocol, 'protocol');
@@ -72,7 +80,21 @@ export function registerProtocol(protocol: string, behaviour: ProtocolBehaviour)
   });
 }
 
-/** @internal What a socket of `protocol` does. */
-export function traitsOf(protocol: string, raw: boolean): Traits {
-  return raw ? RAW : (registered.get(protocol) ?? UNKNOWN);
+/**
+ * @internal What a socket of `protocol` does. For a protocol nobody
+ * declared, `native` (the socket) is asked whether it can send at all:
+ * libnanomsg refuses `NN_SNDFD` with ENOPROTOOPT on a socket type that cannot
+ * send (its NN_SOCKTYPE_FLAG_NOSEND), such as PULL and SUB.
+ */
+export function traitsOf(protocol: string, raw: boolean, native: NativeSocket): Traits {
+  if (raw) return RAW;
+  const declared = registered.get(protocol);
+  if (declared !== undefined) return declared;
+  try {
+    native.getIntOption(symbol('NN_SOL_SOCKET'), symbol('NN_SNDFD'));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOPROTOOPT') return RECEIVE_ONLY;
+    throw error;
+  }
+  return UNKNOWN;
 }

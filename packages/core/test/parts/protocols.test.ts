@@ -6,19 +6,32 @@ import { registerProtocol, traitsOf } from '../../src/protocols.js';
 import { Socket } from '../../src/socket.js';
 import { connections } from '../../../../testing/helpers.js';
 import { address, sleep } from '../helpers.js';
+import { nativeSocket } from './native.js';
 
 describe('traitsOf', () => {
-  it('an undeclared protocol: never ahead, nothing refused, no new exchange on send', () => {
-    expect(traitsOf('NN_NOT_DECLARED', false)).toEqual({
-      receiveAhead: false,
-      oneExchange: false,
-      sendStartsExchange: false,
-    });
+  it('an undeclared protocol that sends: never ahead, nothing refused, no new exchange on send', () => {
+    for (const p of ['NN_PAIR', 'NN_REP', 'NN_BUS']) {
+      expect(traitsOf(p, false, nativeSocket(p)), p).toEqual({
+        receiveAhead: false,
+        oneExchange: false,
+        sendStartsExchange: false,
+      });
+    }
+  });
+
+  it('an undeclared protocol that cannot send (the library refuses its NN_SNDFD): ahead', () => {
+    for (const p of ['NN_PULL', 'NN_SUB']) {
+      expect(traitsOf(p, false, nativeSocket(p)), p).toEqual({
+        receiveAhead: true,
+        oneExchange: false,
+        sendStartsExchange: false,
+      });
+    }
   });
 
   it('raw sockets take ahead whatever the declaration', () => {
     registerProtocol('NN_TEST_ONE', { receive: 'one-exchange' });
-    expect(traitsOf('NN_TEST_ONE', true)).toEqual({
+    expect(traitsOf('NN_TEST_ONE', true, nativeSocket('NN_PAIR'))).toEqual({
       receiveAhead: true,
       oneExchange: false,
       sendStartsExchange: false,
@@ -27,13 +40,15 @@ describe('traitsOf', () => {
 
   it('follows the last declaration', () => {
     registerProtocol('NN_TEST_TWO', { receive: 'ahead', sendStartsExchange: true });
-    expect(traitsOf('NN_TEST_TWO', false)).toEqual({
+    expect(traitsOf('NN_TEST_TWO', false, nativeSocket('NN_PAIR'))).toEqual({
       receiveAhead: true,
       oneExchange: false,
       sendStartsExchange: true,
     });
     registerProtocol('NN_TEST_TWO', { receive: 'one-exchange' });
-    expect(traitsOf('NN_TEST_TWO', false)).toMatchObject({ oneExchange: true });
+    expect(traitsOf('NN_TEST_TWO', false, nativeSocket('NN_PAIR'))).toMatchObject({
+      oneExchange: true,
+    });
   });
 
   it('checks the declaration', () => {
