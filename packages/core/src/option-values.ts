@@ -6,7 +6,8 @@ import type { Subscriptions } from './subscriptions.js';
 import { lib, symbol } from './symbols.js';
 
 let specs: { snd: OptionSpec; rcv: OptionSpec; ws: OptionSpec | undefined } | undefined;
-function timeoutSpecs(): NonNullable<typeof specs> {
+/** The specs of the options whose values are kept (ws only where the library has it). */
+function keptSpecs(): NonNullable<typeof specs> {
   return (specs ??= {
     snd: optionSpec('NN_SNDTIMEO', 'nn_getsockopt'),
     rcv: optionSpec('NN_RCVTIMEO', 'nn_getsockopt'),
@@ -64,18 +65,18 @@ export class OptionValues {
 
   /** `NN_SNDTIMEO`: the default timeout of a send. */
   sendTimeout(): number {
-    return (this.#sndTimeout ??= this.get(timeoutSpecs().snd) as number);
+    return (this.#sndTimeout ??= this.get(keptSpecs().snd) as number);
   }
 
   /** `NN_RCVTIMEO`: the default timeout of a receive. */
   receiveTimeout(): number {
-    return (this.#rcvTimeout ??= this.get(timeoutSpecs().rcv) as number);
+    return (this.#rcvTimeout ??= this.get(keptSpecs().rcv) as number);
   }
 
   /** True when ws frames go out as text (`NN_WS_MSG_TYPE`), so messages must be UTF-8. */
   wsText(): boolean {
     if (this.#wsText === undefined) {
-      const ws = timeoutSpecs().ws;
+      const ws = keptSpecs().ws;
       this.#wsText = ws !== undefined && this.get(ws) === symbol('NN_WS_MSG_TYPE_TEXT');
     }
     return this.#wsText;
