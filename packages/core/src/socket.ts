@@ -11,6 +11,13 @@ import type { Message, OperationOptions, RawMessage, RawMessageInit } from './ty
  * the next one fails with `'EMFILE'` ("Too many open files"), and a closed
  * socket's slot is free only once its `close()` has settled.
  *
+ * What a protocol needs of the binding is declared by its package
+ * (`registerProtocol`). A `Socket` of a protocol whose package was never
+ * loaded is served safely, but where the protocol can send, messages are
+ * taken from the library one at a time, and concurrent receives are not
+ * refused (load the package, e.g. `@nanomsg-ts/reqrep`, for a REP's rule of
+ * one exchange at a time).
+ *
  * @example
  * ```ts
  * import { Socket } from '@nanomsg-ts/core';
@@ -52,7 +59,8 @@ export class Socket extends SocketBase {
    * Receives a message that is ready now (`NN_DONTWAIT`); `undefined` means
    * none is, or earlier `recv` calls wait for it.
    * @throws NanomsgError `'EFSM'` while a `recv` is pending on a socket that
-   * handles one exchange at a time (a cooked REP or RESPONDENT)
+   * handles one exchange at a time (a cooked REP or RESPONDENT, as their
+   * package declares: see `registerProtocol`)
    */
   tryRecv(): Buffer | undefined {
     return this.doTryRecv();
