@@ -238,6 +238,7 @@ export class ReceiveQueue {
 
   /** The socket closed: waiting receives reject with `'EBADF'`, iterations end. */
   close(): void {
+    this.#handing = false; // later receives fail with EBADF, not EFSM
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       disarm(waiter);
@@ -248,6 +249,7 @@ export class ReceiveQueue {
 
   /** `terminate()` was called: waiting receives reject with `'ETERM'`. */
   terminate(): void {
+    this.#handing = false;
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       disarm(waiter);
