@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, test } from 'vitest';
+import { symbols } from '@nanomsg-ts/core';
 import { protocolPackages, socketClasses } from '../scripts/packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -132,6 +133,14 @@ await Promise.all([pub.close(), sub.close()]);
       expect(code).not.toContain(name);
     }
     for (const other of others) expect(code).not.toContain(`@nanomsg-ts/${other}`);
+    // No other protocol's name at all, in core's code either: core knows no
+    // protocol by name (each package declares what core needs of its own).
+    const protocols = symbols().filter((s) => s.namespace === 'NN_NS_PROTOCOL');
+    expect(protocols.map((p) => p.name)).toEqual(expect.arrayContaining(['NN_PUB', 'NN_SUB']));
+    for (const { name } of protocols) {
+      if (name === 'NN_PUB' || name === 'NN_SUB') continue;
+      expect(code, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+    }
     console.log(`pubsub-only bundle: ${Buffer.byteLength(code)} bytes (esm, node, not minified)`);
   });
 

@@ -1,7 +1,7 @@
 // Addresses that libnanomsg 1.1.5 accepts but then crashes on.
 import { isIPv4, isIPv6 } from 'node:net';
-import { NanomsgError } from './errors.js';
-import { lib, symbol } from './symbols.js';
+import type { NanomsgError } from './errors.js';
+import { nnError } from './symbols.js';
 
 /** The family nanomsg gives a literal host with NN_IPV4ONLY off, or undefined for a non-literal. */
 function literalFamily(host: string): 4 | 6 | undefined {
@@ -45,10 +45,12 @@ export function mixedFamilies(address: string): boolean {
 
 /** @internal The error `connect` throws for such an address. */
 export function mixedFamiliesError(address: string): NanomsgError {
-  const errno = symbol('EINVAL');
-  const text =
-    `${lib().native.strerror(errno)} (with ipv4Only false, libnanomsg 1.1.5 crashes connecting ` +
-    'to an address of another family than the local one, IPv6 by default: use ipv4Only true, ' +
-    'a host name, or an IPv6 literal such as [::ffff:127.0.0.1])';
-  return new NanomsgError(text, 'EINVAL', errno, 'nn_connect', address);
+  return nnError(
+    'EINVAL',
+    'nn_connect',
+    'with ipv4Only false, libnanomsg 1.1.5 crashes connecting to an address of another ' +
+      'family than the local one, IPv6 by default: use ipv4Only true, a host name, or an ' +
+      'IPv6 literal such as [::ffff:127.0.0.1]',
+    address,
+  );
 }

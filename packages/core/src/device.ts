@@ -1,5 +1,5 @@
 // device(): nn_device between raw sockets, on a native thread of its own.
-import { SocketBase, socketInternals } from './socket.js';
+import { SocketBase, socketInternals } from './base.js';
 import { lib } from './symbols.js';
 
 // Sockets of running devices: a device keeps them (and so their native

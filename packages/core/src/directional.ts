@@ -1,10 +1,5 @@
-import {
-  SocketBase,
-  type Message,
-  type OperationOptions,
-  type RawMessage,
-  type RawMessageInit,
-} from './socket.js';
+import { SocketBase } from './base.js';
+import type { Message, OperationOptions, RawMessage, RawMessageInit } from './types.js';
 
 /**
  * A socket whose protocol only sends (`NN_PUB`, `NN_PUSH`): `send` and

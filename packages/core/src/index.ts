@@ -11,19 +11,25 @@ export {
   type Version,
 } from './symbols.js';
 export type { OptionTypes, OptionValue } from './options.js';
+export { checkOperationOptions, type CheckedOperationOptions } from './args.js';
+export type {
+  Endpoint,
+  Message,
+  OperationOptions,
+  ProtocolName,
+  RawMessage,
+  RawMessageInit,
+} from './types.js';
+export { SocketBase } from './base.js';
+export { Socket } from './socket.js';
 export {
-  Socket,
-  SocketBase,
-  checkOperationOptions,
-  type Endpoint,
-  type Message,
-  type OperationOptions,
-  type ProtocolName,
-  type RawMessage,
-  type RawMessageInit,
+  defineOptionProperties,
+  type OptionProperty,
+  type OptionTable,
   type SocketOptions,
   type SocketOptionProperties,
-} from './socket.js';
+} from './option-properties.js';
+export { registerProtocol, type ProtocolBehaviour } from './protocols.js';
 export { SendingSocket, ReceivingSocket } from './directional.js';
 export { poll, type PollEntry, type PollResult } from './poll.js';
 export { device } from './device.js';

@@ -1,5 +1,6 @@
 // Socket options by nanomsg name: level inferred from the symbol table, values
 // checked against the table's type and unit before the C call.
+import { checkString, INT_MAX } from './args.js';
 import { lib, nnError, symbol, type SymbolInfo } from './symbols.js';
 
 /** A value for `setOption`. */
@@ -66,9 +67,8 @@ const specs = new Map<string, OptionSpec>();
  * the option's (`NN_TCP_NODELAY` at `NN_TCP`, `NN_SUB_SUBSCRIBE` at `NN_SUB`).
  */
 export function optionSpec(name: string, syscall: string, level?: string): OptionSpec {
-  if (typeof name !== 'string') throw new TypeError('option name must be a string');
-  if (level !== undefined && typeof level !== 'string')
-    throw new TypeError('option level must be a string');
+  checkString(name, 'option name');
+  if (level !== undefined) checkString(level, 'option level');
   const key = level === undefined ? name : `${name}@${level}`;
   const cached = specs.get(key);
   if (cached !== undefined) return cached;
@@ -111,8 +111,6 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
   specs.set(key, spec);
   return spec;
 }
-
-const INT_MAX = 2 ** 31 - 1;
 
 /**
  * The ranges of the options whose range the binding knows (libnanomsg 1.1.5's

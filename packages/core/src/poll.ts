@@ -1,11 +1,7 @@
 // poll(): nn_poll over the sockets' readiness watchers, never blocking the loop.
-import {
-  MAX_TIMEOUT,
-  SocketBase,
-  socketInternals,
-  type Poller,
-  type SocketInternals,
-} from './socket.js';
+import { checkBoolean, checkObject, checkTimeout } from './args.js';
+import { SocketBase, socketInternals, type SocketInternals } from './base.js';
+import { readyBits, type Poller } from './watch.js';
 
 /** One socket to watch in `poll`: `in` = a message can be received, `out` = one can be sent. */
 export interface PollEntry {
@@ -24,10 +20,6 @@ export interface PollResult {
   /** A message can be sent now (`NN_POLLOUT` in `nn_pollfd.revents`). */
   out: boolean;
 }
-
-// The binding's readiness bits.
-const IN = 1;
-const OUT = 2;
 
 interface Watched {
   readonly internals: SocketInternals;
@@ -57,31 +49,18 @@ export function poll(entries: readonly PollEntry[], timeout?: number): Promise<P
   let first: PollResult[] | undefined;
   try {
     if (!Array.isArray(entries)) throw new TypeError('poll: entries must be an array');
-    if (timeout !== undefined) {
-      if (typeof timeout !== 'number')
-        throw new TypeError('poll: timeout must be a number of milliseconds');
-      if (!(
-        timeout === -1 ||
-        (Number.isInteger(timeout) && timeout >= 0 && timeout <= MAX_TIMEOUT)
-      )) {
-        throw new RangeError(
-          `poll: timeout must be -1 or an integer from 0 to ${MAX_TIMEOUT} ms, not ${timeout}`,
-        );
-      }
-    }
+    if (timeout !== undefined) checkTimeout(timeout, 'poll: timeout');
+    const { readable, writable } = readyBits();
     watched = entries.map((entry, i) => {
-      if (entry === null || typeof entry !== 'object')
-        throw new TypeError(`poll: entries[${i}] must be an object`);
+      checkObject(entry, `poll: entries[${i}]`);
       const { socket, in: wantIn, out: wantOut } = entry;
       if (!(socket instanceof SocketBase))
         throw new TypeError(`poll: entries[${i}].socket must be a Socket`);
-      if (wantIn !== undefined && typeof wantIn !== 'boolean')
-        throw new TypeError(`poll: entries[${i}].in must be a boolean`);
-      if (wantOut !== undefined && typeof wantOut !== 'boolean')
-        throw new TypeError(`poll: entries[${i}].out must be a boolean`);
+      if (wantIn !== undefined) checkBoolean(wantIn, `poll: entries[${i}].in`);
+      if (wantOut !== undefined) checkBoolean(wantOut, `poll: entries[${i}].out`);
       return {
         internals: socketInternals(socket),
-        events: (wantIn ? IN : 0) | (wantOut ? OUT : 0),
+        events: (wantIn ? readable : 0) | (wantOut ? writable : 0),
       };
     });
     first = check(watched);
@@ -149,8 +128,9 @@ function check(watched: readonly Watched[]): PollResult[] | undefined {
 }
 
 function results(watched: readonly Watched[], ready: readonly number[] | undefined): PollResult[] {
+  const { readable, writable } = readyBits();
   return watched.map((_w, i) => {
     const r = ready?.[i] ?? 0;
-    return { in: (r & IN) !== 0, out: (r & OUT) !== 0 };
+    return { in: (r & readable) !== 0, out: (r & writable) !== 0 };
   });
 }

@@ -1,5 +1,6 @@
 // The library's constants, read at run time from nn_symbol_info: no numeric
 // nanomsg value is written in this package.
+import { checkString } from './args.js';
 import { NanomsgError } from './errors.js';
 import { loadNative, type NativeAddon } from './native.js';
 
@@ -112,7 +113,7 @@ export function symbols(): readonly SymbolInfo[] {
  * @throws NanomsgError `'EINVAL'` when the loaded library does not define `name`.
  */
 export function symbol(name: string): number {
-  if (typeof name !== 'string') throw new TypeError('symbol name must be a string');
+  checkString(name, 'symbol name');
   const s = lib().byName.get(name);
   if (s === undefined)
     throw nnError('EINVAL', 'nn_symbol', `unknown symbol ${JSON.stringify(name)}`);
@@ -127,10 +128,18 @@ export function symbolInfo(name: string): SymbolInfo | undefined {
 /**
  * A `NanomsgError` for `code` (e.g. `'ETIMEDOUT'`) raised on the library's
  * behalf by `syscall`, with the loaded library's number and `nn_strerror` text
- * for it. Exported from the package as `nanomsgError`, for protocol packages
- * and applications that settle an operation themselves.
+ * for it, `detail` after the text and the endpoint `address` where there is
+ * one. Every error the TypeScript side raises is built here (the addon builds
+ * those of failed library calls through the same class, see `loadNative`).
+ * Exported from the package as `nanomsgError`, for protocol packages and
+ * applications that settle an operation themselves.
  */
-export function nnError(code: string, syscall: string, detail?: string): NanomsgError {
+export function nnError(
+  code: string,
+  syscall: string,
+  detail?: string,
+  address?: string,
+): NanomsgError {
   const t = lib();
   const errno = t.byName.get(code)?.value ?? -1;
   const text = errno >= 0 ? t.native.strerror(errno) : code;
@@ -139,7 +148,25 @@ export function nnError(code: string, syscall: string, detail?: string): Nanomsg
     code,
     errno,
     syscall,
+    address,
   );
+}
+
+function camelCase(s: string): string {
+  return s.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+let statList: { key: string; value: number }[] | undefined;
+
+/**
+ * @internal Every `NN_STAT_*` symbol, keyed as `statistics()` gives them:
+ * camelCase without the prefix (`messagesSent`).
+ */
+export function statisticSymbols(): readonly { key: string; value: number }[] {
+  statList ??= lib()
+    .list.filter((s) => s.namespace === 'NN_NS_STATISTIC')
+    .map((s) => ({ key: camelCase(s.name.replace(/^NN_STAT_/, '')), value: s.value }));
+  return statList;
 }
 
 /** `util.inspect.custom`, by its registered name: no import of node:util. */

@@ -1,4 +1,4 @@
-import { Socket, type SocketOptions } from '@nanomsg-ts/core';
+import { registerProtocol, Socket, type SocketOptions } from '@nanomsg-ts/core';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
@@ -10,6 +10,10 @@ export type {
   SocketOptionProperties,
   SocketOptions,
 } from '@nanomsg-ts/core';
+
+// What core needs to know of NN_PAIR (see registerProtocol): its messages
+// may be taken from the library ahead of the caller.
+registerProtocol('NN_PAIR', { receive: 'ahead' });
 
 /**
  * A PAIR socket (`NN_PAIR`): one-to-one, both directions. It talks to exactly

@@ -1,4 +1,9 @@
-import { ReceivingSocket, SendingSocket, type SocketOptions } from '@nanomsg-ts/core';
+import {
+  registerProtocol,
+  ReceivingSocket,
+  SendingSocket,
+  type SocketOptions,
+} from '@nanomsg-ts/core';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
@@ -10,6 +15,11 @@ export type {
   SocketOptionProperties,
   SocketOptions,
 } from '@nanomsg-ts/core';
+
+// What core needs to know of NN_PUSH and NN_PULL (see registerProtocol):
+// messages may be taken from the library ahead of the caller.
+registerProtocol('NN_PUSH', { receive: 'ahead' });
+registerProtocol('NN_PULL', { receive: 'ahead' });
 
 /**
  * A PUSH socket (`NN_PUSH`): sends messages to the connected `Pull` sockets,

@@ -1,4 +1,9 @@
-import { ReceivingSocket, SendingSocket, type SocketOptions } from '@nanomsg-ts/core';
+import {
+  registerProtocol,
+  ReceivingSocket,
+  SendingSocket,
+  type SocketOptions,
+} from '@nanomsg-ts/core';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
@@ -10,6 +15,12 @@ export type {
   SocketOptionProperties,
   SocketOptions,
 } from '@nanomsg-ts/core';
+
+// What core needs to know of NN_PUB and NN_SUB (see registerProtocol):
+// messages may be taken from the library ahead of the caller. (The
+// subscription bookkeeping core derives from the symbol table.)
+registerProtocol('NN_PUB', { receive: 'ahead' });
+registerProtocol('NN_SUB', { receive: 'ahead' });
 
 /**
  * A subscription, the value of `NN_SUB_SUBSCRIBE`: messages whose first bytes

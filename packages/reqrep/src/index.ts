@@ -1,7 +1,10 @@
 import {
   Socket,
   checkOperationOptions,
+  defineOptionProperties,
   nanomsgError,
+  registerProtocol,
+  type CheckedOperationOptions,
   type Message,
   type OperationOptions,
   type SocketOptions,
@@ -18,11 +21,26 @@ export type {
   SocketOptions,
 } from '@nanomsg-ts/core';
 
-/** Options of the `Req` constructor. */
-export interface ReqOptions extends SocketOptions {
-  /** `NN_REQ_RESEND_IVL` (ms): resend a request that got no reply within this time. */
-  resendInterval?: number;
+/** The option properties of a `Req`, beyond those of every socket. */
+export interface ReqOptionProperties {
+  /**
+   * `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms, default 60000): resend a
+   * request that got no reply within this time.
+   */
+  resendInterval: number;
 }
+
+/** Options of the `Req` constructor. */
+export interface ReqOptions extends SocketOptions, Partial<ReqOptionProperties> {}
+
+// What core needs to know of NN_REQ and NN_REP (see registerProtocol): a new
+// request cancels the previous one, whose reply the library then drops; a
+// REP keeps the return path of the last request received only.
+registerProtocol('NN_REQ', { receive: 'ahead', sendStartsExchange: true });
+registerProtocol('NN_REP', { receive: 'one-exchange' });
+
+// The option properties, made from the table in the class (see ReqOptionProperties).
+export interface Req extends ReqOptionProperties {}
 
 /**
  * A REQ socket (`NN_REQ`): sends requests to the connected `Rep` sockets
@@ -49,13 +67,10 @@ export class Req extends Socket {
     super('NN_REQ', options);
   }
 
-  /** `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms, default 60000): resend a request that got no reply within this time. */
-  get resendInterval(): number {
-    return this.getOption('NN_REQ_RESEND_IVL') as number;
-  }
-  /** Sets `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms). */
-  set resendInterval(value: number) {
-    this.setOption('NN_REQ_RESEND_IVL', value);
+  static {
+    defineOptionProperties<ReqOptionProperties>(this, {
+      resendInterval: { option: 'NN_REQ_RESEND_IVL', type: 'number' },
+    });
   }
 
   /**
@@ -73,13 +88,13 @@ export class Req extends Socket {
    * Do not mix `request()` with plain `send`/`recv` on the same socket.
    */
   request(message: Message, opts?: OperationOptions): Promise<Buffer> {
+    let checked: CheckedOperationOptions;
     try {
-      checkOperationOptions(opts);
+      checked = checkOperationOptions(opts);
     } catch (error) {
       return Promise.reject(error);
     }
-    const signal = opts?.signal;
-    const timeout = opts?.timeout;
+    const { signal, timeout } = checked;
     const deadline = timeout === undefined || timeout === -1 ? undefined : Date.now() + timeout;
     const left = (): number | undefined =>
       deadline === undefined ? undefined : Math.max(0, deadline - Date.now());

@@ -1,4 +1,11 @@
-import { NanomsgError, Socket, type Message, type SocketOptions } from '@nanomsg-ts/core';
+import {
+  NanomsgError,
+  Socket,
+  defineOptionProperties,
+  registerProtocol,
+  type Message,
+  type SocketOptions,
+} from '@nanomsg-ts/core';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
@@ -11,17 +18,33 @@ export type {
   SocketOptions,
 } from '@nanomsg-ts/core';
 
-/** Options of the `Surveyor` constructor. */
-export interface SurveyorOptions extends SocketOptions {
-  /** `NN_SURVEYOR_DEADLINE` (ms): how long responses to a survey are accepted. */
-  deadline?: number;
+/** The option properties of a `Surveyor`, beyond those of every socket. */
+export interface SurveyorOptionProperties {
+  /**
+   * `NN_SURVEYOR_DEADLINE` at level `NN_SURVEYOR` (ms, default 1000): how
+   * long responses to a survey are accepted.
+   */
+  deadline: number;
 }
+
+/** Options of the `Surveyor` constructor. */
+export interface SurveyorOptions extends SocketOptions, Partial<SurveyorOptionProperties> {}
 
 /** Options of `Surveyor.survey`. */
 export interface SurveyOptions {
   /** Stops the survey early: the iteration rejects with the signal's reason. */
   signal?: AbortSignal;
 }
+
+// What core needs to know of NN_SURVEYOR and NN_RESPONDENT (see
+// registerProtocol): a new survey replaces the previous one, whose late
+// answers the library then drops; a RESPONDENT keeps the return path of the
+// last survey received only.
+registerProtocol('NN_SURVEYOR', { receive: 'ahead', sendStartsExchange: true });
+registerProtocol('NN_RESPONDENT', { receive: 'one-exchange' });
+
+// The option properties, made from the table in the class (see SurveyorOptionProperties).
+export interface Surveyor extends SurveyorOptionProperties {}
 
 /**
  * A SURVEYOR socket (`NN_SURVEYOR`): sends a survey to every connected
@@ -48,13 +71,10 @@ export class Surveyor extends Socket {
     super('NN_SURVEYOR', options);
   }
 
-  /** `NN_SURVEYOR_DEADLINE` at level `NN_SURVEYOR` (ms, default 1000): how long responses are accepted. */
-  get deadline(): number {
-    return this.getOption('NN_SURVEYOR_DEADLINE') as number;
-  }
-  /** Sets `NN_SURVEYOR_DEADLINE` at level `NN_SURVEYOR` (ms). */
-  set deadline(value: number) {
-    this.setOption('NN_SURVEYOR_DEADLINE', value);
+  static {
+    defineOptionProperties<SurveyorOptionProperties>(this, {
+      deadline: { option: 'NN_SURVEYOR_DEADLINE', type: 'number' },
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 // poll(): nn_poll semantics on the sockets' readiness watchers.
-import { describe, expect, it } from 'vitest';
-import { poll, type Socket } from '@nanomsg-ts/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { poll, registerProtocol, type Socket } from '@nanomsg-ts/core';
 import {
   bindAny,
   rejection,
@@ -11,6 +11,10 @@ import {
 } from '@nanomsg-ts/testkit';
 
 const make = useSockets();
+
+// As @nanomsg-ts/pair declares it: its sockets may take messages ahead of the
+// caller (a protocol never declared takes one at a time).
+beforeAll(() => registerProtocol('NN_PAIR', { receive: 'ahead' }));
 
 function pair(transport: Transport): { a: Socket; b: Socket } {
   const a = make('NN_PAIR');
