@@ -3,7 +3,7 @@
 // a second read cannot slip an unchecked value past the checks.
 import { describe, expect, it } from 'vitest';
 import { checkOperationOptions } from '@nanomsg-ts/core';
-import { bindAny, connectedPair, outcome, sleep, useSockets } from './helpers.js';
+import { bindAny, connectedPair, outcome, sleep, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

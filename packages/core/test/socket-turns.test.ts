@@ -4,7 +4,7 @@
 // and starts over whenever the socket had to wait (its watcher fired: the
 // event loop had a turn).
 import { describe, expect, it } from 'vitest';
-import { connectedPair, sleep, useSockets } from './helpers.js';
+import { connectedPair, sleep, useSockets } from '@nanomsg-ts/testkit';
 
 const open = useSockets();
 

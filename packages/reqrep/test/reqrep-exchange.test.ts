@@ -2,7 +2,7 @@
 // waiting and the receive completes at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rep, Req } from '@nanomsg-ts/reqrep';
-import { bindAny, connections, sleep, track } from '../../../testing/helpers.js';
+import { bindAny, connections, sleep, track } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -12,7 +12,7 @@ describe('a cooked Rep with requests already waiting', () => {
     const rep = sockets.add(new Rep());
     const reqA = sockets.add(new Req());
     const reqB = sockets.add(new Req());
-    const addr = bindAny(rep, 'inproc');
+    const addr = bindAny(rep, 'inproc').address;
     reqA.connect(addr);
     reqB.connect(addr);
     await connections(rep, 2);
@@ -48,7 +48,7 @@ describe('a cooked Rep with requests already waiting', () => {
   it('still takes one request after another when each caller awaits its own', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'inproc'));
+    req.connect(bindAny(rep, 'inproc').address);
     await connections(rep, 1);
     for (const word of ['one', 'two', 'three']) {
       const reply = req.request(word, { timeout: 5000 });

@@ -1,7 +1,7 @@
 // Req.request reads its options once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rep, Req } from '@nanomsg-ts/reqrep';
-import { bindAny, settledWithin, track } from '../../../testing/helpers.js';
+import { bindAny, settledWithin, track } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -10,7 +10,7 @@ describe('Req.request options', () => {
   it('reads timeout once: 50 then -1 times out after 50 ms (it waited for ever before)', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req());
-    req.connect(bindAny(rep, 'inproc'));
+    req.connect(bindAny(rep, 'inproc').address);
     let reads = 0;
     const opts = {
       get timeout() {

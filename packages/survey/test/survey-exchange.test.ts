@@ -2,7 +2,7 @@
 // already waiting and the receive completes at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Respondent, Surveyor } from '@nanomsg-ts/survey';
-import { bindAny, connections, sleep, track } from '../../../testing/helpers.js';
+import { bindAny, connections, sleep, track } from '@nanomsg-ts/testkit';
 
 const sockets = track();
 afterEach(() => sockets.closeAll());
@@ -12,8 +12,8 @@ describe('a cooked Respondent with surveys already waiting', () => {
     const respondent = sockets.add(new Respondent());
     const surveyorA = sockets.add(new Surveyor({ deadline: 5000 }));
     const surveyorB = sockets.add(new Surveyor({ deadline: 5000 }));
-    respondent.connect(bindAny(surveyorA, 'inproc'));
-    respondent.connect(bindAny(surveyorB, 'inproc'));
+    respondent.connect(bindAny(surveyorA, 'inproc').address);
+    respondent.connect(bindAny(surveyorB, 'inproc').address);
     await connections(respondent, 2);
     const answers = { A: surveyorA.survey('A').next(), B: surveyorB.survey('B').next() };
     // Both surveys wait in the library; nothing is pending on the Respondent.
