@@ -31,7 +31,7 @@ let serial = 0;
 /**
  * A fresh address for `transport`: inproc and ipc named by process, thread
  * and serial number (ipc a path in `ipcDir`, by default `ipcFolder()`), tcp
- * and ws a random port from 20000 to 32767 on 127.0.0.1 (nanomsg 1.1.5 cannot
+ * and ws a port from 20000 to 32767 on 127.0.0.1 (nanomsg 1.1.5 cannot
  * bind port 0: `bindAny` retries a taken one). The ports are below Linux's
  * ephemeral range (32768-60999), so that no outgoing connection of the many
  * tests running at once can hold the port, or connect to itself through it.
@@ -54,8 +54,15 @@ export function address(transport, ipcDir) {
   }
 }
 
+const PORTS = 12768;
+// A random start per process and thread, then the next port each time: fresh
+// within this thread (until all are used), spread across the processes and
+// threads that run at once (bindAny retries one that another holds).
+let nextPort = Math.floor(Math.random() * PORTS);
+
 function randomPort() {
-  return 20000 + Math.floor(Math.random() * 12768);
+  nextPort = (nextPort + 1) % PORTS;
+  return 20000 + nextPort;
 }
 
 /**
