@@ -8,24 +8,15 @@ import {
   notAMessage,
   type CheckedOperationOptions,
 } from './args.js';
-import { checkUsable, type Lifecycle } from './lifecycle.js';
-import type { NativeSocket } from './native.js';
-import type { OptionValues } from './option-values.js';
+import { checkUsable } from './lifecycle.js';
 import { Queue } from './queue.js';
 import { nnError } from './symbols.js';
-import type { Turns } from './turns.js';
 import type { Message, OperationOptions, RawMessageInit } from './types.js';
+import type { ReceiveHost } from './receive-queue.js';
 import { arm, disarm, type Waiter } from './waiters.js';
 
-/** @internal What the send queue uses of its socket. */
-export interface SendHost {
-  readonly native: NativeSocket;
-  readonly raw: boolean;
-  readonly options: OptionValues;
-  readonly turns: Turns;
-  readonly state: Lifecycle;
-  /** Who waits changed: the socket's watchers follow. */
-  changed(): void;
+/** @internal What the send queue uses of its socket: what the receive queue does, and more. */
+export interface SendHost extends ReceiveHost {
   /** Set when a send starts a new exchange: called after each message the library took. */
   readonly sent: (() => void) | undefined;
 }
