@@ -70,6 +70,16 @@ export function checkOperationOptions(opts: OperationOptions | undefined): Check
   return timeout === undefined && signal === undefined ? NO_OPTIONS : { timeout, signal };
 }
 
+/**
+ * Checks that `message` is what `send` takes (a string or bytes) and returns
+ * it; a TypeError naming `what` otherwise. For protocol packages whose own
+ * operations take a message.
+ */
+export function checkMessage(message: unknown, what: string): Message {
+  if (!isMessage(message)) throw notAMessage(what);
+  return message;
+}
+
 /** @internal True for what `send` takes: a string or bytes. */
 export function isMessage(m: unknown): m is Message {
   return typeof m === 'string' || isBytes(m);

@@ -17,7 +17,14 @@ import {
 import { OptionValues } from './option-values.js';
 import { optionSpec, type OptionTypes, type OptionValue } from './options.js';
 import { traitsOf } from './protocols.js';
-import { BODY, DONE, ITERATE, ReceiveQueue, WITH_HEADER } from './receive-queue.js';
+import {
+  BODY,
+  DONE,
+  ITERATE,
+  ReceiveQueue,
+  WITH_HEADER,
+  type Consumer,
+} from './receive-queue.js';
 import { SendQueue } from './send-queue.js';
 import { Subscriptions } from './subscriptions.js';
 import { lib, nnError, statisticSymbols, symbol } from './symbols.js';
@@ -258,6 +265,34 @@ export abstract class SocketBase implements AsyncDisposable {
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
+  }
+
+  /**
+   * Hands every message received to `consumer`, with its header,
+   * synchronously as it comes and while it has room; `undefined` stops. For
+   * classes that run many exchanges on one raw socket (`ExchangeSocket`):
+   * one call per message instead of one promise. Call it again with the same
+   * consumer when its room came back. On a closed or terminated socket the
+   * consumer is stopped at once.
+   */
+  protected consume(consumer: Consumer | undefined): void {
+    const state = this.#state;
+    if (consumer !== undefined && (state.closed || state.terminated)) {
+      consumer.stop(state.terminated ? eterm('nn_recvmsg') : badf('nn_recvmsg'));
+      return;
+    }
+    this.#in.consume(consumer);
+    this.#update();
+  }
+
+  /** The socket's `sendTimeout` or `receiveTimeout` (ms, -1 = no limit), read without a library call when unchanged. */
+  protected defaultTimeout(of: 'send' | 'receive'): number {
+    return of === 'send' ? this.#options.sendTimeout() : this.#options.receiveTimeout();
+  }
+
+  /** Throws `'ETERM'` after `terminate()`, then `'EBADF'` once closed: for operations subclasses add. */
+  protected checkOpen(syscall: string): void {
+    checkUsable(this.#state, syscall);
   }
 
   // ---- readiness -------------------------------------------------------------

@@ -11,7 +11,11 @@ export {
   type Version,
 } from './symbols.js';
 export type { OptionTypes, OptionValue } from './options.js';
-export { checkOperationOptions, type CheckedOperationOptions } from './args.js';
+export {
+  checkOperationOptions,
+  checkMessage,
+  type CheckedOperationOptions,
+} from './args.js';
 export type {
   Endpoint,
   Message,
@@ -22,6 +26,9 @@ export type {
 } from './types.js';
 export { SocketBase } from './base.js';
 export { Socket } from './socket.js';
+export { ExchangeSocket, type ExchangeSocketOptions } from './exchange-socket.js';
+export { Exchange, type Exchanges } from './exchanges.js';
+export type { RequestHandler, ServeOptions } from './serve.js';
 export {
   defineOptionProperties,
   type OptionProperty,

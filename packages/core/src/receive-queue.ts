@@ -39,6 +39,20 @@ interface Receiver extends Waiter<unknown> {
   kind: ReceiveKind;
 }
 
+/**
+ * @internal Takes every message as it comes, synchronously, while it has
+ * room: what runs many exchanges on one raw socket (see `SocketBase.consume`)
+ * instead of one promise per message.
+ */
+export interface Consumer {
+  /** How many more messages it takes now; at 0 the socket stops reading until `consume` is called again. */
+  room(): number;
+  /** One message with its header, in arrival order. Must not throw. */
+  take(message: RawMessage): void;
+  /** The socket can no longer receive (`'EBADF'` on close, `'ETERM'`); it has let the consumer go. */
+  stop(error: unknown): void;
+}
+
 /** @internal What the receive queue uses of its socket. */
 export interface ReceiveHost {
   readonly native: NativeSocket;
@@ -83,6 +97,7 @@ export class ReceiveQueue {
     this.#handing = false;
   };
   readonly #left = (): void => this.#host.changed();
+  #consumer: Consumer | undefined;
 
   constructor(host: ReceiveHost, traits: Traits) {
     this.#host = host;
@@ -90,9 +105,20 @@ export class ReceiveQueue {
     this.#oneExchange = traits.oneExchange;
   }
 
-  /** How many callers wait. */
+  /** How many callers wait (a consumer with room counts as one). */
   get waiting(): number {
-    return this.#receivers.length;
+    const consumer = this.#consumer;
+    return this.#receivers.length + (consumer !== undefined && consumer.room() > 0 ? 1 : 0);
+  }
+
+  /**
+   * Hands every message to `consumer` from now on (undefined: to nobody),
+   * starting with those ready now; called again, it looks at the consumer's
+   * room anew.
+   */
+  consume(consumer: Consumer | undefined): void {
+    this.#consumer = consumer;
+    if (consumer !== undefined) this.#feed();
   }
 
   /** True when a message taken from the library waits to be handed out. */
@@ -191,11 +217,37 @@ export class ReceiveQueue {
    * Takes what the library has ready: the first message, the rest into the
    * inbox. `retry` as for `takeBodies`.
    */
-  #take(retry: boolean): Received | undefined {
+  #take(retry: boolean, max = this.#batch): Received | undefined {
     const { native, raw } = this.#host;
     return raw
-      ? takeRaw(native, this.#batch, this.#inbox)
-      : takeBodies(native, this.#batch, retry, this.#inbox);
+      ? takeRaw(native, max, this.#inbox)
+      : takeBodies(native, max, retry, this.#inbox);
+  }
+
+  /** Hands the consumer what the inbox and the library have, while it has room (a bounded batch). */
+  #feed(): void {
+    const consumer = this.#consumer!;
+    const { state } = this.#host;
+    let budget = BATCH * 4;
+    // The consumer may let go, or fill up, in any `take`.
+    while (consumer === this.#consumer) {
+      const room = consumer.room();
+      if (room <= 0) return;
+      let message = this.#inbox.shift();
+      if (message === undefined) {
+        if (budget <= 0 || state.closed || state.terminated) return;
+        try {
+          message = this.#take(false, Math.min(room, this.#batch));
+        } catch (error) {
+          this.#consumer = undefined;
+          consumer.stop(error);
+          return;
+        }
+        if (message === undefined) return;
+        budget -= this.#inbox.length + 1;
+      }
+      consumer.take(shape(message, WITH_HEADER) as RawMessage);
+    }
   }
 
   /** Hands messages to the waiting callers, in order, while the library has some (the socket became readable). */
@@ -213,7 +265,7 @@ export class ReceiveQueue {
           waiter.reject(error);
           continue;
         }
-        if (message === undefined) return;
+        if (message === undefined) break;
         budget -= this.#inbox.length + 1;
       }
       const waiter = this.#receivers.shift()!;
@@ -224,6 +276,7 @@ export class ReceiveQueue {
       }
       waiter.resolve(shape(message, waiter.kind));
     }
+    if (this.#consumer !== undefined) this.#feed();
   }
 
   /** Drops the messages taken ahead (a new exchange started: the library drops their like). */
@@ -239,6 +292,7 @@ export class ReceiveQueue {
   /** The socket closed: waiting receives reject with `'EBADF'`, iterations end. */
   close(): void {
     this.#handing = false; // later receives fail with EBADF, not EFSM
+    this.#stopConsumer(badf('nn_recvmsg'));
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       disarm(waiter);
@@ -250,10 +304,17 @@ export class ReceiveQueue {
   /** `terminate()` was called: waiting receives reject with `'ETERM'`. */
   terminate(): void {
     this.#handing = false;
+    this.#stopConsumer(eterm('nn_recvmsg'));
     this.#inbox.takeAll();
     for (const waiter of this.#receivers.takeAll()) {
       disarm(waiter);
       waiter.reject(eterm(waiter.syscall));
     }
+  }
+
+  #stopConsumer(error: unknown): void {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    consumer?.stop(error);
   }
 }

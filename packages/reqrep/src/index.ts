@@ -1,22 +1,29 @@
 import {
-  Socket,
+  ExchangeSocket,
   checkOperationOptions,
   defineOptionProperties,
   nanomsgError,
   registerProtocol,
   type CheckedOperationOptions,
+  type ExchangeSocketOptions,
   type Message,
   type OperationOptions,
-  type SocketOptions,
+  type OptionTable,
+  type RequestHandler,
+  type ServeOptions,
 } from '@nanomsg-ts/core';
+import { Requests, type PendingRequest } from './requests.js';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
   Endpoint,
+  ExchangeSocketOptions,
   Message,
   OperationOptions,
   RawMessage,
   RawMessageInit,
+  RequestHandler,
+  ServeOptions,
   SocketOptionProperties,
   SocketOptions,
 } from '@nanomsg-ts/core';
@@ -25,13 +32,22 @@ export type {
 export interface ReqOptionProperties {
   /**
    * `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms, default 60000): resend a
-   * request that got no reply within this time.
+   * request that got no reply within this time. A concurrent `Req` has it
+   * too (the binding keeps it: a raw socket has no such option), and resends
+   * each request on its own.
    */
   resendInterval: number;
 }
 
-/** Options of the `Req` constructor. */
-export interface ReqOptions extends SocketOptions, Partial<ReqOptionProperties> {}
+/** Options of the `Req` constructor: `concurrent`, `raw` and any writable option property. */
+export interface ReqOptions extends ExchangeSocketOptions, Partial<ReqOptionProperties> {}
+
+/** Options of the `Rep` constructor: `concurrent`, `raw` and any writable option property. */
+export interface RepOptions extends ExchangeSocketOptions {}
+
+const reqOptions: OptionTable<ReqOptionProperties> = {
+  resendInterval: { option: 'NN_REQ_RESEND_IVL', type: 'number' },
+};
 
 // What core needs to know of NN_REQ and NN_REP (see registerProtocol): a new
 // request cancels the previous one, whose reply the library then drops; a
@@ -49,7 +65,10 @@ export interface Req extends ReqOptionProperties {}
  * died. A `recv` before a `send` fails with `'EFSM'`; a new `send` while a
  * request is outstanding cancels that request (its reply is dropped).
  *
- * Prefer `request()`, which pairs each request with its own reply.
+ * Prefer `request()`, which pairs each request with its own reply. With
+ * `concurrent: true` the socket is opened raw and `request()` runs any number
+ * of requests at once, each with its own id (then `send`, `recv` and their
+ * variants fail with `'EFSM'`); any `Rep`, cooked or not, answers it.
  *
  * @example
  * ```ts
@@ -57,26 +76,53 @@ export interface Req extends ReqOptionProperties {}
  * const req = new Req();
  * req.connect('tcp://127.0.0.1:5555');
  * const reply = await req.request('what time is it?', { timeout: 1000 });
+ *
+ * const many = new Req({ concurrent: true });
+ * many.connect('tcp://127.0.0.1:5555');
+ * const replies = await Promise.all(ids.map((id) => many.request(`user ${id}`)));
  * ```
  */
-export class Req extends Socket {
+export class Req extends ExchangeSocket {
   #turn: Promise<void> = Promise.resolve();
+  /** The requests in flight of a concurrent Req. */
+  readonly #requests: Requests | undefined;
 
-  /** Opens a REQ socket (`nn_socket(AF_SP, NN_REQ)`; `raw: true` for `AF_SP_RAW`). */
+  /**
+   * Opens a REQ socket (`nn_socket(AF_SP, NN_REQ)`; `raw: true` for
+   * `AF_SP_RAW`). With `concurrent: true` it is opened raw and `request()`
+   * runs any number of requests at once.
+   */
   constructor(options?: ReqOptions) {
-    super('NN_REQ', options);
+    super('NN_REQ', options, reqOptions);
+    this.#requests = this.concurrent
+      ? new Requests({
+          exchanges: this.exchanges<PendingRequest>(),
+          sendMessage: (m, o) => this.doSendMessage(m, o),
+          resendInterval: () => this.resendInterval,
+          receiveTimeout: () => this.defaultTimeout('receive'),
+        })
+      : undefined;
   }
 
   static {
-    defineOptionProperties<ReqOptionProperties>(this, {
-      resendInterval: { option: 'NN_REQ_RESEND_IVL', type: 'number' },
-    });
+    defineOptionProperties<ReqOptionProperties>(this, reqOptions);
+  }
+
+  protected override keptOptionChanged(): void {
+    this.#requests?.reschedule();
   }
 
   /**
    * Sends `message` and resolves with its reply (`nn_send` then `nn_recv`).
    *
-   * Several `request()` calls at once are queued and run one after another,
+   * On a concurrent `Req`, any number of requests run at once: each has its
+   * own request id, is resent every `resendInterval` until its reply comes,
+   * and settles on its own, with its reply, `'ETIMEDOUT'` when its `timeout`
+   * passes (without one: `sendTimeout` for the send, then `receiveTimeout`
+   * for the reply), the signal's reason on abort, or `'EBADF'` on close. A
+   * reply to a request that already settled is dropped.
+   *
+   * On a cooked `Req`, several `request()` calls at once are queued and run one after another,
    * in call order, each getting its own reply: a REQ socket has one request
    * outstanding at a time. `timeout` (ms) bounds the whole request, the wait
    * for earlier requests included; without it the send waits up to
@@ -88,6 +134,7 @@ export class Req extends Socket {
    * Do not mix `request()` with plain `send`/`recv` on the same socket.
    */
   request(message: Message, opts?: OperationOptions): Promise<Buffer> {
+    if (this.#requests !== undefined) return this.#requests.request(message, opts);
     let checked: CheckedOperationOptions;
     try {
       checked = checkOperationOptions(opts);
@@ -150,7 +197,8 @@ function waitTurn(
  * received only, so on a cooked `Rep` a `recv`, `tryRecv` or iteration step
  * while another `recv` is pending fails with `'EFSM'` (receiving the next
  * request without replying, one call after another, drops the earlier one,
- * as in nanomsg).
+ * as in nanomsg). `serve(handler)` runs that loop for you; with
+ * `concurrent: true` it runs many handlers at once.
  *
  * @example
  * ```ts
@@ -160,9 +208,37 @@ function waitTurn(
  * for await (const request of rep) await rep.send(`echo ${request}`);
  * ```
  */
-export class Rep extends Socket {
-  /** Opens a REP socket (`nn_socket(AF_SP, NN_REP)`; `raw: true` for `AF_SP_RAW`). */
-  constructor(options?: SocketOptions) {
+export class Rep extends ExchangeSocket {
+  /**
+   * Opens a REP socket (`nn_socket(AF_SP, NN_REP)`; `raw: true` for
+   * `AF_SP_RAW`). With `concurrent: true` it is opened raw and `serve` runs
+   * many handlers at once.
+   */
+  constructor(options?: RepOptions) {
     super('NN_REP', options);
+  }
+
+  /**
+   * Answers requests with `handler` until `opts.signal` aborts or the socket
+   * closes, then resolves, once the handlers already running have ended.
+   * Each request's reply goes back to the `Req` that sent it.
+   *
+   * A cooked `Rep` runs one handler at a time (`concurrency` 1); one opened
+   * with `concurrent: true` runs up to `concurrency` (default 64) at once,
+   * and while that many run it receives nothing more. A handler that throws
+   * or rejects, or whose result is not a message, sends no reply (the
+   * requester resends) and is reported to `onError` (default: a process
+   * warning); serving goes on. While `serve` runs, `send`, `recv` and their
+   * variants fail with `'EFSM'`, and so does a second `serve`.
+   * @throws (rejects) TypeError, RangeError for bad arguments; `'ETERM'` after `terminate()`
+   * @example
+   * ```ts
+   * const rep = new Rep({ concurrent: true });
+   * rep.bind('tcp://127.0.0.1:5555');
+   * await rep.serve(async (request) => JSON.stringify(await lookup(String(request))));
+   * ```
+   */
+  serve(handler: RequestHandler, opts?: ServeOptions): Promise<void> {
+    return this.serveRequests(handler, opts);
   }
 }

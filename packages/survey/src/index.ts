@@ -1,16 +1,23 @@
 import {
+  ExchangeSocket,
   NanomsgError,
-  Socket,
   defineOptionProperties,
   registerProtocol,
+  type ExchangeSocketOptions,
   type Message,
-  type SocketOptions,
+  type OptionTable,
+  type RequestHandler,
+  type ServeOptions,
 } from '@nanomsg-ts/core';
+import { startSurvey, type RunningSurvey, type SurveyIo } from './surveys.js';
 
 export { NanomsgError } from '@nanomsg-ts/core';
 export type {
   Endpoint,
+  ExchangeSocketOptions,
   Message,
+  RequestHandler,
+  ServeOptions,
   OperationOptions,
   RawMessage,
   RawMessageInit,
@@ -22,13 +29,22 @@ export type {
 export interface SurveyorOptionProperties {
   /**
    * `NN_SURVEYOR_DEADLINE` at level `NN_SURVEYOR` (ms, default 1000): how
-   * long responses to a survey are accepted.
+   * long responses to a survey are accepted. A concurrent `Surveyor` has it
+   * too (the binding keeps it: a raw socket has no such option); each survey
+   * takes the value it had when the survey began.
    */
   deadline: number;
 }
 
-/** Options of the `Surveyor` constructor. */
-export interface SurveyorOptions extends SocketOptions, Partial<SurveyorOptionProperties> {}
+/** Options of the `Surveyor` constructor: `concurrent`, `raw` and any writable option property. */
+export interface SurveyorOptions extends ExchangeSocketOptions, Partial<SurveyorOptionProperties> {}
+
+/** Options of the `Respondent` constructor: `concurrent`, `raw` and any writable option property. */
+export interface RespondentOptions extends ExchangeSocketOptions {}
+
+const surveyorOptions: OptionTable<SurveyorOptionProperties> = {
+  deadline: { option: 'NN_SURVEYOR_DEADLINE', type: 'number' },
+};
 
 /** Options of `Surveyor.survey`. */
 export interface SurveyOptions {
@@ -63,18 +79,29 @@ export interface Surveyor extends SurveyorOptionProperties {}
  * for await (const vote of surveyor.survey('lunch?')) console.log(String(vote));
  * ```
  */
-export class Surveyor extends Socket {
+export class Surveyor extends ExchangeSocket {
   #current: AbortController | undefined;
+  /** What the surveys of a concurrent Surveyor use. */
+  readonly #surveys: SurveyIo | undefined;
 
-  /** Opens a SURVEYOR socket (`nn_socket(AF_SP, NN_SURVEYOR)`; `raw: true` for `AF_SP_RAW`). */
+  /**
+   * Opens a SURVEYOR socket (`nn_socket(AF_SP, NN_SURVEYOR)`; `raw: true`
+   * for `AF_SP_RAW`). With `concurrent: true` it is opened raw and surveys
+   * may overlap, each yielding its own responses.
+   */
   constructor(options?: SurveyorOptions) {
-    super('NN_SURVEYOR', options);
+    super('NN_SURVEYOR', options, surveyorOptions);
+    this.#surveys = this.concurrent
+      ? {
+          exchanges: this.exchanges<RunningSurvey>(),
+          sendMessage: (m, o) => this.doSendMessage(m, o),
+          deadline: () => this.deadline,
+        }
+      : undefined;
   }
 
   static {
-    defineOptionProperties<SurveyorOptionProperties>(this, {
-      deadline: { option: 'NN_SURVEYOR_DEADLINE', type: 'number' },
-    });
+    defineOptionProperties<SurveyorOptionProperties>(this, surveyorOptions);
   }
 
   /**
@@ -90,6 +117,10 @@ export class Surveyor extends Socket {
    *
    * Do not mix `survey()` with plain `recv` on the same socket while a
    * survey runs.
+   *
+   * On a concurrent `Surveyor`, surveys do not supersede one another: each
+   * has its own survey id and its own deadline (the `deadline` when it
+   * began), and yields only its own responses. `break` ends it early.
    */
   survey(message: Message, opts?: SurveyOptions): AsyncIterableIterator<Buffer> {
     if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
@@ -99,6 +130,7 @@ export class Surveyor extends Socket {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError('signal must be an AbortSignal');
     }
+    if (this.#surveys !== undefined) return startSurvey(this.#surveys, message, signal);
     // Closing ends a running survey; a survey begun on a closed socket fails
     // with send's EBADF instead of looking like one that got no answer.
     const openAtStart = !this.closed;
@@ -159,9 +191,38 @@ export class Surveyor extends Socket {
  * for await (const question of respondent) await respondent.send('yes');
  * ```
  */
-export class Respondent extends Socket {
-  /** Opens a RESPONDENT socket (`nn_socket(AF_SP, NN_RESPONDENT)`; `raw: true` for `AF_SP_RAW`). */
-  constructor(options?: SocketOptions) {
+export class Respondent extends ExchangeSocket {
+  /**
+   * Opens a RESPONDENT socket (`nn_socket(AF_SP, NN_RESPONDENT)`; `raw: true`
+   * for `AF_SP_RAW`). With `concurrent: true` it is opened raw and `serve`
+   * runs many handlers at once.
+   */
+  constructor(options?: RespondentOptions) {
     super('NN_RESPONDENT', options);
+  }
+
+  /**
+   * Answers surveys with `handler` until `opts.signal` aborts or the socket
+   * closes, then resolves, once the handlers already running have ended.
+   * Each response goes back to the `Surveyor` that asked; one that comes
+   * after its deadline is dropped there.
+   *
+   * A cooked `Respondent` runs one handler at a time (`concurrency` 1); one
+   * opened with `concurrent: true` runs up to `concurrency` (default 64) at
+   * once, and while that many run it receives nothing more. A handler that
+   * throws or rejects, or whose result is not a message, sends no response
+   * and is reported to `onError` (default: a process warning); serving goes
+   * on. While `serve` runs, `send`, `recv` and their variants fail with
+   * `'EFSM'`, and so does a second `serve`.
+   * @throws (rejects) TypeError, RangeError for bad arguments; `'ETERM'` after `terminate()`
+   * @example
+   * ```ts
+   * const respondent = new Respondent({ concurrent: true });
+   * respondent.connect('tcp://127.0.0.1:5558');
+   * await respondent.serve(async (question) => (await isFree(String(question)) ? 'yes' : 'no'));
+   * ```
+   */
+  serve(handler: RequestHandler, opts?: ServeOptions): Promise<void> {
+    return this.serveRequests(handler, opts);
   }
 }
