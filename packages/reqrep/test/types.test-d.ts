@@ -1,7 +1,7 @@
 // Type-level tests of @nanomsg-ts/reqrep: Req and Rep send and receive,
 // request() resolves with the reply, constructor options are checked.
 import { describe, expectTypeOf, test } from 'vitest';
-import { NanomsgError, Rep, Req, type ReqOptions, type SocketOptions } from '@nanomsg-ts/reqrep';
+import { NanomsgError, Rep, Req, type RepOptions, type ReqOptions } from '@nanomsg-ts/reqrep';
 
 describe('Req', () => {
   test('sends and receives', () => {
@@ -47,7 +47,7 @@ describe('Rep', () => {
   });
 
   test('constructor options are type-checked', () => {
-    expectTypeOf<ConstructorParameters<typeof Rep>[0]>().toEqualTypeOf<SocketOptions | undefined>();
+    expectTypeOf<ConstructorParameters<typeof Rep>[0]>().toEqualTypeOf<RepOptions | undefined>();
     // @ts-expect-error resendInterval belongs to Req
     void new Rep({ resendInterval: 1000 });
     // @ts-expect-error unknown option

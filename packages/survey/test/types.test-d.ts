@@ -5,7 +5,7 @@ import {
   NanomsgError,
   Respondent,
   Surveyor,
-  type SocketOptions,
+  type RespondentOptions,
   type SurveyorOptions,
 } from '@nanomsg-ts/survey';
 
@@ -56,7 +56,7 @@ describe('Respondent', () => {
 
   test('constructor options are type-checked', () => {
     expectTypeOf<ConstructorParameters<typeof Respondent>[0]>().toEqualTypeOf<
-      SocketOptions | undefined
+      RespondentOptions | undefined
     >();
     // @ts-expect-error deadline belongs to Surveyor
     void new Respondent({ deadline: 100 });
