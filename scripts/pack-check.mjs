@@ -109,7 +109,9 @@ export function checkTarball(pkg, files, versions) {
     }
     const install = files.get('install.cjs')?.toString('utf8') ?? '';
     if (manifest.scripts?.install !== 'node install.cjs' || !/'compile'/.test(install)) {
-      problems.push('has no install script (node install.cjs) that falls back to `cmake-js compile`');
+      problems.push(
+        'has no install script (node install.cjs) that falls back to `cmake-js compile`',
+      );
     }
     if (process.platform === 'linux' && process.arch === 'x64') {
       if (!files.has('prebuilds/linux-x64-glibc/nanomsg.node'))

@@ -27,6 +27,8 @@ export declare function workspacePackages(): WorkspacePackage[];
 export declare function publicPackages(): WorkspacePackage[];
 /** The published packages that depend on @nanomsg-ts/core, by folder. */
 export declare function protocolPackages(): ProtocolPackage[];
+/** The examples `pnpm demo` runs, in order: demo, one per protocol package, then feature examples. */
+export declare function exampleNames(): string[];
 /** The socket classes a protocol package adds (its build's exports that are not core's). */
 export declare function socketClasses(pkg: WorkspacePackage): Promise<string[]>;
 export declare function run(

@@ -74,6 +74,15 @@ export function protocolPackages() {
 }
 
 /**
+ * The examples `pnpm demo` runs, in order (examples/<name>.mjs): demo.mjs
+ * (core's generic Socket), one per protocol package, named after it, then
+ * those that show one feature of a package.
+ */
+export function exampleNames() {
+  return ['demo', ...protocolPackages().map((p) => p.short), 'reqrep-concurrent'];
+}
+
+/**
  * The socket classes a protocol package adds, from its build (dist): the
  * functions it exports that are not core's own exports (e.g. `['Pub', 'Sub']`).
  */

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // Runs the examples one after another, each in its own Node.js process:
 // examples/demo.mjs (the generic Socket of core), then one per protocol
-// package. Stops at the first that fails. Build first (`pnpm demo` does).
+// package, then the feature examples (see exampleNames). Stops at the first that fails. Build first (`pnpm demo` does).
 //
 // Usage: node scripts/run-examples.mjs [name ...]   (names: demo, pair, pubsub, ...)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { protocolPackages, root } from './packages.mjs';
+import { exampleNames, root } from './packages.mjs';
 
-/** demo.mjs (core's generic Socket), then one example per protocol package, named after it. */
-export const examples = ['demo', ...protocolPackages().map((p) => p.short)];
+const examples = exampleNames();
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !examples.includes(name));

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { protocolPackages, root } from '../scripts/packages.mjs';
+import { exampleNames, protocolPackages, root } from '../scripts/packages.mjs';
 
 /** Runs an example; resolves with its exit status and output. */
 function runExample(
@@ -66,6 +66,13 @@ const expected: Record<string, (string | RegExp)[]> = {
     '  3 answers before the deadline',
     'survey: done',
   ],
+  'reqrep-concurrent': [
+    'a concurrent REQ client and a concurrent REP service, over tcp',
+    '  200 requests at once, 200 replies each to its own request',
+    '  took less than the 1 s that one at a time would take',
+    '  the service stopped (exit 0)',
+    'reqrep-concurrent: done',
+  ],
   bus: [
     'BUS over ipc, a full mesh of a, b, c',
     '  a heard from b and c',
@@ -103,11 +110,20 @@ describe('examples', () => {
   }, 40_000);
 
   it('every protocol package has an example, checked above', () => {
-    expect(Object.keys(expected).sort()).toEqual(protocolPackages().map((p) => p.short));
+    const names = Object.keys(expected);
+    for (const { short } of protocolPackages()) expect(names).toContain(short);
+  });
+
+  it('pnpm demo runs every example checked above', () => {
+    expect(['demo', ...Object.keys(expected)].sort()).toEqual(exampleNames().sort());
   });
 
   it('every example imports one package only, the one it shows', () => {
-    const packages: Record<string, string> = { demo: 'core' };
+    const packages: Record<string, string> = {
+      demo: 'core',
+      'reqrep-concurrent': 'reqrep',
+      'reqrep-service': 'reqrep',
+    };
     for (const { short } of protocolPackages()) packages[short] = short;
     for (const [name, pkg] of Object.entries(packages)) {
       const source = readFileSync(join(root, 'examples', `${name}.mjs`), 'utf8');

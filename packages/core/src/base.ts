@@ -17,14 +17,7 @@ import {
 import { OptionValues } from './option-values.js';
 import { optionSpec, type OptionTypes, type OptionValue } from './options.js';
 import { traitsOf } from './protocols.js';
-import {
-  BODY,
-  DONE,
-  ITERATE,
-  ReceiveQueue,
-  WITH_HEADER,
-  type Consumer,
-} from './receive-queue.js';
+import { BODY, DONE, ITERATE, ReceiveQueue, WITH_HEADER, type Consumer } from './receive-queue.js';
 import { SendQueue } from './send-queue.js';
 import { Subscriptions } from './subscriptions.js';
 import { lib, nnError, statisticSymbols, symbol } from './symbols.js';

@@ -11,11 +11,7 @@ export {
   type Version,
 } from './symbols.js';
 export type { OptionTypes, OptionValue } from './options.js';
-export {
-  checkOperationOptions,
-  checkMessage,
-  type CheckedOperationOptions,
-} from './args.js';
+export { checkOperationOptions, checkMessage, type CheckedOperationOptions } from './args.js';
 export type {
   Endpoint,
   Message,

@@ -219,9 +219,7 @@ export class ReceiveQueue {
    */
   #take(retry: boolean, max = this.#batch): Received | undefined {
     const { native, raw } = this.#host;
-    return raw
-      ? takeRaw(native, max, this.#inbox)
-      : takeBodies(native, max, retry, this.#inbox);
+    return raw ? takeRaw(native, max, this.#inbox) : takeBodies(native, max, retry, this.#inbox);
   }
 
   /** Hands the consumer what the inbox and the library have, while it has room (a bounded batch). */
