@@ -24,6 +24,7 @@ export { SocketBase } from './base.js';
 export { Socket } from './socket.js';
 export { ExchangeSocket, type ExchangeSocketOptions } from './exchange-socket.js';
 export { Exchange, type Exchanges } from './exchanges.js';
+export type { Consumer } from './receive-queue.js';
 export type { RequestHandler, ServeOptions } from './serve.js';
 export {
   defineOptionProperties,

@@ -40,9 +40,9 @@ interface Receiver extends Waiter<unknown> {
 }
 
 /**
- * @internal Takes every message as it comes, synchronously, while it has
- * room: what runs many exchanges on one raw socket (see `SocketBase.consume`)
- * instead of one promise per message.
+ * Takes every message as it comes, synchronously, while it has room: what
+ * runs many exchanges on one raw socket (see `SocketBase.consume`) instead of
+ * one promise per message. For protocol packages.
  */
 export interface Consumer {
   /** How many more messages it takes now; at 0 the socket stops reading until `consume` is called again. */

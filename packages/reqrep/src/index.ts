@@ -219,8 +219,9 @@ export class Rep extends ExchangeSocket {
   }
 
   /**
-   * Answers requests with `handler` until `opts.signal` aborts or the socket
-   * closes, then resolves, once the handlers already running have ended.
+   * Answers requests with `handler` (`nn_recv`, the handler, then `nn_send`
+   * of its result; `nn_recvmsg`/`nn_sendmsg` with the request's SP header on
+   * a concurrent socket) until `opts.signal` aborts or the socket closes, then resolves, once the handlers already running have ended.
    * Each request's reply goes back to the `Req` that sent it.
    *
    * A cooked `Rep` runs one handler at a time (`concurrency` 1); one opened

@@ -202,8 +202,9 @@ export class Respondent extends ExchangeSocket {
   }
 
   /**
-   * Answers surveys with `handler` until `opts.signal` aborts or the socket
-   * closes, then resolves, once the handlers already running have ended.
+   * Answers surveys with `handler` (`nn_recv`, the handler, then `nn_send`
+   * of its result; `nn_recvmsg`/`nn_sendmsg` with the survey's SP header on
+   * a concurrent socket) until `opts.signal` aborts or the socket closes, then resolves, once the handlers already running have ended.
    * Each response goes back to the `Surveyor` that asked; one that comes
    * after its deadline is dropped there.
    *
