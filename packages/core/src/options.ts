@@ -112,13 +112,21 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
   return spec;
 }
 
+/** The values an integer option takes, and why where the binding is stricter than C. */
+export interface OptionRange {
+  readonly min: number;
+  /** Default: the largest C int. */
+  readonly max?: number;
+  readonly why?: string;
+}
+
 /**
  * The ranges of the options whose range the binding knows (libnanomsg 1.1.5's
  * nn_sock_setopt and its man page nn_setsockopt(3)), checked here so that an
  * out-of-range value is a RangeError naming the range rather than the
  * library's bare EINVAL. `why` says where the binding is stricter than C.
  */
-const ranges: Readonly<Record<string, { min: number; max: number; why?: string }>> = {
+const ranges: Record<string, OptionRange> = {
   NN_SNDPRIO: { min: 1, max: 16 },
   NN_RCVPRIO: { min: 1, max: 16 },
   NN_MAXTTL: { min: 1, max: 255 },
@@ -132,6 +140,11 @@ const ranges: Readonly<Record<string, { min: number; max: number; why?: string }
   },
   NN_RECONNECT_IVL_MAX: { min: 0, max: INT_MAX, why: '0 means no back-off' },
 };
+
+/** @internal Declares the range of a protocol's option (see `registerProtocol`); the last declaration wins. */
+export function setOptionRange(name: string, range: OptionRange): void {
+  ranges[name] = range;
+}
 
 /** Longest NN_SOCKET_NAME the library takes, in bytes (its buffer holds 64 with the NUL). */
 const NAME_MAX = 63;

@@ -3,6 +3,7 @@
 // core compares no protocol name.
 import { checkBoolean, checkObject, checkString } from './args.js';
 import type { NativeSocket } from './native.js';
+import { setOptionRange, type OptionRange } from './options.js';
 import { symbol } from './symbols.js';
 
 /**
@@ -27,6 +28,12 @@ export interface ProtocolBehaviour {
    * exchange that the binding took ahead are dropped, as the library drops them.
    */
   readonly sendStartsExchange?: boolean;
+  /**
+   * The ranges of the protocol's integer options where the binding is
+   * stricter than the library (a value outside is a RangeError naming the
+   * range and `why`), by option name, such as `{ min: 1, why: '...' }`.
+   */
+  readonly optionRanges?: Readonly<Record<string, OptionRange>>;
 }
 
 /** @internal What a socket does, from its protocol's declaration and whether it is raw. */
@@ -73,6 +80,16 @@ export function registerProtocol(protocol: string, behaviour: ProtocolBehaviour)
     throw new TypeError('behaviour.receive must be "ahead" or "one-exchange"');
   }
   checkBoolean(sendStartsExchange, 'behaviour.sendStartsExchange');
+  const optionRanges = behaviour.optionRanges ?? {};
+  checkObject(optionRanges, 'behaviour.optionRanges');
+  for (const [name, range] of Object.entries(optionRanges)) {
+    checkObject(range, `behaviour.optionRanges.${name}`);
+    const { min, max = min } = range;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min > max) {
+      throw new TypeError(`behaviour.optionRanges.${name} must have integers min <= max`);
+    }
+    setOptionRange(name, range);
+  }
   registered.set(protocol, {
     receiveAhead: receive === 'ahead',
     oneExchange: receive === 'one-exchange',

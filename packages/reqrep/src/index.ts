@@ -31,8 +31,9 @@ export type {
 /** The option properties of a `Req`, beyond those of every socket. */
 export interface ReqOptionProperties {
   /**
-   * `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms, default 60000): resend a
-   * request that got no reply within this time. A concurrent `Req` has it
+   * `NN_REQ_RESEND_IVL` at level `NN_REQ` (ms, 1 or more; default 60000):
+   * resend a request that got no reply within this time. 0 is a RangeError:
+   * the request would be resent without pause. A concurrent `Req` has it
    * too (the binding keeps it: a raw socket has no such option), and resends
    * each request on its own.
    */
@@ -52,7 +53,16 @@ const reqOptions: OptionTable<ReqOptionProperties> = {
 // What core needs to know of NN_REQ and NN_REP (see registerProtocol): a new
 // request cancels the previous one, whose reply the library then drops; a
 // REP keeps the return path of the last request received only.
-registerProtocol('NN_REQ', { receive: 'ahead', sendStartsExchange: true });
+registerProtocol('NN_REQ', {
+  receive: 'ahead',
+  sendStartsExchange: true,
+  optionRanges: {
+    NN_REQ_RESEND_IVL: {
+      min: 1,
+      why: 'at 0 every request would be resent without pause, spinning a core',
+    },
+  },
+});
 registerProtocol('NN_REP', { receive: 'one-exchange' });
 
 // The option properties, made from the table in the class (see ReqOptionProperties).
