@@ -59,6 +59,17 @@ describe.each(transports)('req/rep over %s', (transport) => {
     expect(replies.map((r) => r.slice(2))).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
   });
 
+  it('refuses a resendInterval of 0, which would resend without pause, as a RangeError', () => {
+    const req = sockets.add(new Req());
+    const before = req.resendInterval;
+    expect(() => (req.resendInterval = 0)).toThrow(RangeError);
+    expect(() => req.setOption('NN_REQ_RESEND_IVL', 0)).toThrow(/without pause/);
+    expect(() => new Req({ resendInterval: 0 })).toThrow(RangeError);
+    expect(req.resendInterval).toBe(before);
+    req.resendInterval = 1;
+    expect(req.resendInterval).toBe(1);
+  });
+
   it('resends a request that got no reply after resendInterval', async () => {
     const rep = sockets.add(new Rep());
     const req = sockets.add(new Req({ resendInterval: 100 }));
