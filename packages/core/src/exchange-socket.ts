@@ -159,7 +159,9 @@ export abstract class ExchangeSocket extends Socket {
   protected serveRequests(handler: RequestHandler, opts: ServeOptions | undefined): Promise<void> {
     let checked;
     try {
-      checked = checkServe(handler, opts, this.concurrent);
+      // A raw socket (concurrent or not) carries each request's return path
+      // in its header, so it can answer many at once.
+      checked = checkServe(handler, opts, this.raw);
       this.checkOpen('nn_recv');
       if (this.#busy !== undefined && !this.concurrent) throw this.#refusal('nn_recv');
       if (this.#serving) throw nnError('EFSM', 'nn_recv', 'this socket is already serving');
@@ -177,7 +179,7 @@ export abstract class ExchangeSocket extends Socket {
     const previous = this.#busy;
     this.#serving = true;
     this.#busy = 'the socket is serving requests';
-    const serving = this.concurrent
+    const serving = this.raw
       ? serveConcurrently(io, handler, checked)
       : serveOneAtATime(io, handler, checked);
     return serving.finally(() => {

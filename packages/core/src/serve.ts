@@ -14,8 +14,8 @@ export type RequestHandler = (request: Buffer) => Message | PromiseLike<Message>
 /** Options of `serve`. */
 export interface ServeOptions {
   /**
-   * Most handlers running at once (default 64 on a concurrent socket; a
-   * cooked socket runs one, and takes no other value). While that many run,
+   * Most handlers running at once (default 64 on a concurrent, or any raw,
+   * socket; a cooked socket runs one, and takes no other value). While that many run,
    * the socket receives nothing more: the library queues, memory stays bounded.
    */
   concurrency?: number;
@@ -47,11 +47,11 @@ interface Checked {
   readonly report: (error: unknown, request: Buffer) => void;
 }
 
-/** @internal Checks `serve`'s arguments (TypeError, RangeError) for a cooked or a concurrent socket. */
+/** @internal Checks `serve`'s arguments (TypeError, RangeError) for a cooked or a raw socket. */
 export function checkServe(
   handler: unknown,
   opts: ServeOptions | undefined,
-  concurrent: boolean,
+  raw: boolean,
 ): Checked {
   if (typeof handler !== 'function') throw new TypeError('handler must be a function');
   if (opts !== undefined) checkObject(opts, 'options');
@@ -62,10 +62,10 @@ export function checkServe(
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError('onError must be a function');
   }
-  let n = concurrent ? DEFAULT_CONCURRENCY : 1;
+  let n = raw ? DEFAULT_CONCURRENCY : 1;
   if (concurrency !== undefined) {
     if (typeof concurrency !== 'number') throw new TypeError('concurrency must be a number');
-    if (!concurrent && concurrency !== 1) {
+    if (!raw && concurrency !== 1) {
       throw new RangeError(
         `a cooked socket serves one request at a time: concurrency must be 1, not ${concurrency}` +
           ' (open the socket with concurrent: true for more)',
