@@ -22,7 +22,8 @@ const DONE: IteratorResult<Buffer, undefined> = Object.freeze({ done: true, valu
 /** One survey: its responses not yet taken, and the caller waiting for the next. */
 class RunningSurvey extends Exchange {
   readonly #responses: Buffer[] = [];
-  #waiting: { resolve(r: IteratorResult<Buffer, undefined>): void; reject(e: unknown): void } | undefined;
+  #waiting:
+    { resolve(r: IteratorResult<Buffer, undefined>): void; reject(e: unknown): void } | undefined;
   /** Ended: by its deadline or close (undefined error), or by a failure to report. */
   #ended: { error: unknown } | undefined;
 
@@ -51,8 +52,12 @@ class RunningSurvey extends Exchange {
     const waiting = this.#waiting;
     this.#waiting = undefined;
     if (waiting === undefined) return;
-    if (error === undefined) waiting.resolve(DONE);
-    else waiting.reject(error);
+    if (error === undefined) {
+      waiting.resolve(DONE);
+      return;
+    }
+    this.#ended = { error: undefined }; // reported to the caller waiting; the iteration is over
+    waiting.reject(error);
   }
 
   next(): Promise<IteratorResult<Buffer, undefined>> {
