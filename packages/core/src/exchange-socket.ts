@@ -177,7 +177,10 @@ export abstract class ExchangeSocket extends Socket {
     const previous = this.#busy;
     this.#serving = true;
     this.#busy = 'the socket is serving requests';
-    const serving = this.concurrent
+    // A raw socket (concurrent or not) must reply with each request's SP
+    // header, which only the concurrent server keeps; on a raw socket that is
+    // not concurrent it runs one handler at a time (`checked.concurrency` is 1).
+    const serving = this.raw
       ? serveConcurrently(io, handler, checked)
       : serveOneAtATime(io, handler, checked);
     return serving.finally(() => {
