@@ -3,6 +3,7 @@
 // none; each survey takes the value it had when it began), EFSM for direct
 // I/O, and surveys begun on a closed socket or with a signal already aborted.
 // The surveys themselves are in concurrent-surveyor.test.ts.
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { NanomsgError, Respondent, Surveyor } from '@nanomsg-ts/survey';
 import { bindAny, codeOf, connections, sleep, thrown, useTracked } from '@nanomsg-ts/testkit';
@@ -36,6 +37,8 @@ describe('a concurrent Surveyor', () => {
     expect([cooked.raw, cooked.concurrent]).toEqual([false, false]);
     const raw = track(new Surveyor({ raw: true }));
     expect([raw.raw, raw.concurrent]).toEqual([true, false]);
+    const both = track(new Surveyor({ concurrent: true, raw: true }));
+    expect([both.raw, both.concurrent]).toEqual([true, true]);
     expect(() => new Surveyor({ concurrent: true, raw: false })).toThrow(TypeError);
     expect(() => new Surveyor({ concurrent: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => {
@@ -139,6 +142,20 @@ describe('a concurrent Surveyor', () => {
     await expect(survey.next()).rejects.toBe(reason);
     expect(await survey.next()).toEqual({ done: true, value: undefined });
     expect(surveyor.statistics().messagesSent).toBe(sent);
+  });
+
+  it('leaves no abort listener on a signal shared by many surveys once they have ended', async () => {
+    const surveyor = await answered(50);
+    const { signal } = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      await timed(surveyor.survey(`one after another ${i}`, { signal }));
+    }
+    const overlapping = Array.from({ length: 20 }, (_, i) =>
+      timed(surveyor.survey(`at once ${i}`, { signal })),
+    );
+    for (const { answers } of await Promise.all(overlapping)) expect(answers).toHaveLength(1);
+    for await (const _ of surveyor.survey('broken off', { signal })) break;
+    expect(getEventListeners(signal, 'abort')).toEqual([]);
   });
 
   it('rejects wrong arguments: a bad signal at once, a message that is not one at next()', async () => {
