@@ -118,7 +118,7 @@ describe.each(coreTransports)('a concurrent Respondent serving, over %s', (trans
     const questions = Array.from({ length: 8 }, (_, i) => `Q${i}`);
     const surveys = questions.map((q) => surveyor.survey(q));
     const firsts = Promise.all(surveys.map((s) => s.next()));
-    await waitFor(() => seen.running === 3, 'three handlers running');
+    await waitFor(() => seen.running >= 3, 'three handlers running');
     await sleep(200); // the other surveys have come, and wait in the library
     expect(seen.running).toBe(3);
     expect(received(respondent) - before).toBe(3);
@@ -139,7 +139,7 @@ describe.each(coreTransports)('a concurrent Respondent serving, over %s', (trans
     for (const surveyor of surveyors) await ready(surveyor);
     const before = received(respondent);
     const firsts = Promise.all(surveyors.map((s, i) => s.survey(`Q${i}`).next()));
-    await waitFor(() => seen.running === 2, 'two handlers running');
+    await waitFor(() => seen.running >= 2, 'two handlers running');
     await sleep(200);
     expect(seen.running).toBe(2);
     expect(received(respondent) - before).toBe(2);
@@ -161,7 +161,7 @@ describe('serve options', () => {
     const firsts = Promise.all(
       Array.from({ length: 70 }, (_, i) => surveyor.survey(`${i}`).next()),
     );
-    await waitFor(() => seen.running === 64, '64 handlers running');
+    await waitFor(() => seen.running >= 64, '64 handlers running');
     await sleep(100);
     expect([seen.running, received(respondent) - before]).toEqual([64, 64]);
     release.open();

@@ -1,10 +1,12 @@
 // Overlapping surveys on one concurrent Surveyor (`new Surveyor({ concurrent:
 // true })`) over inproc, ipc and tcp, answered by Respondents of every kind
-// (cooked serve, concurrent serve, a plain for-await loop): each survey yields
-// its own responses only, until its own deadline; break, abort and close end
-// it. The deadline option of a concurrent Surveyor, its flags, and EFSM for
-// direct I/O are in concurrent-surveyor-socket.test.ts.
+// (cooked serve, concurrent serve, a plain for-await loop), also through a
+// device: each survey yields its own responses only, until its own deadline;
+// break, abort and close end it. The deadline option of a concurrent
+// Surveyor, its flags, and EFSM for direct I/O are in
+// concurrent-surveyor-socket.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
+import { Socket, device } from '@nanomsg-ts/core';
 import { Respondent, Surveyor } from '@nanomsg-ts/survey';
 import {
   bindAny,
@@ -108,6 +110,23 @@ describe.each(coreTransports)('overlapping surveys on a concurrent Surveyor over
     const results = await Promise.all(questions.map((q) => run(surveyor, q)));
     questions.forEach((q, i) => {
       expect(results[i]!.answers).toEqual(names.map((n) => `${n}:${q}`).sort());
+    });
+  });
+
+  it('routes the responses to their surveys through a device (raw RESPONDENT to raw SURVEYOR)', async () => {
+    const surveyor = track(new Surveyor({ concurrent: true, deadline: 500 }));
+    const front = track(new Socket('NN_RESPONDENT', { raw: true }));
+    const back = track(new Socket('NN_SURVEYOR', { raw: true }));
+    front.connect(bindAny(surveyor, t).address);
+    const address = bindAny(back, t).address;
+    // It settles when the sockets close after the test.
+    device(front, back).catch(() => {});
+    kinds.forEach((kind, i) => respondent(kind, address, `r${i}`, () => 10 * i));
+    await ready(surveyor, kinds.length);
+    const questions = ['A', 'B', 'C'];
+    const results = await Promise.all(questions.map((q) => run(surveyor, q)));
+    questions.forEach((q, i) => {
+      expect(results[i]!.answers).toEqual(kinds.map((_, r) => `r${r}:${q}`));
     });
   });
 
