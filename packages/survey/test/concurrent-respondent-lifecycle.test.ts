@@ -173,6 +173,14 @@ describe.each([false, true])('serve on a Respondent with concurrent: %s', (concu
     expect(told).toEqual([]);
   });
 
+  it('resolves at once on close while idle', async () => {
+    const respondent = track(new Respondent({ concurrent }));
+    const serving = respondent.serve(() => 'x');
+    await sleep(20);
+    await respondent.close();
+    expect(await settledWithin(serving, 500)).toEqual({ value: undefined });
+  });
+
   it('refuses a second serve, and send, recv and their variants, with EFSM while serving', async () => {
     const respondent = track(new Respondent({ concurrent }));
     const controller = new AbortController();
