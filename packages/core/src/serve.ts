@@ -121,7 +121,7 @@ function closedError(io: ServeIo, error: unknown): boolean {
   return io.isClosed() && NanomsgError.isInstance(error) && error.code === 'EBADF';
 }
 
-/** @internal Serves one request at a time: receive, handle, reply. */
+/** @internal Serves one request at a time on a cooked socket: receive, handle, reply. */
 export async function serveOneAtATime(
   io: ServeIo,
   handler: RequestHandler,

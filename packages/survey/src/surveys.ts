@@ -52,8 +52,12 @@ class RunningSurvey extends Exchange {
     const waiting = this.#waiting;
     this.#waiting = undefined;
     if (waiting === undefined) return;
-    if (error === undefined) waiting.resolve(DONE);
-    else waiting.reject(error);
+    if (error === undefined) {
+      waiting.resolve(DONE);
+      return;
+    }
+    this.#ended = { error: undefined }; // reported to the caller waiting; the iteration is over
+    waiting.reject(error);
   }
 
   next(): Promise<IteratorResult<Buffer, undefined>> {
