@@ -13,6 +13,8 @@
 //       prints LOADED, dials ADDR from "go ADDR", keeps CONTEXTS requests of
 //       SIZE bytes in flight; after WARM_MS prints MARK, after MEASURE_MS more
 //       RESULT {"count","elapsed","reqPerSec","cpuUsPerReq"}; exits when stdin ends.
+//   nngbench version
+//       prints libnng's version.
 //
 // Built by bench/src/setup.mjs: cc -O2 nngbench.c -lnng -lpthread (pkg-config nng when it has one).
 #define _POSIX_C_SOURCE 200809L
@@ -242,7 +244,9 @@ static long arg_long(const char *s) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 5 && strcmp(argv[1], "serve") == 0) {
+  if (argc == 2 && strcmp(argv[1], "version") == 0) {
+    printf("%s\n", nng_version());
+  } else if (argc == 5 && strcmp(argv[1], "serve") == 0) {
     serve(argv[2], (int)arg_long(argv[3]), (int)arg_long(argv[4]));
   } else if (argc == 6 && strcmp(argv[1], "request") == 0) {
     request((int)arg_long(argv[2]), (size_t)arg_long(argv[3]), arg_long(argv[4]),

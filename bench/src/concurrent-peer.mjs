@@ -18,7 +18,8 @@
 //                 reqPerSec, cpuUsPerReq}.
 //       hold      (memory) a concurrent Rep whose handler holds each request
 //                 until `count` are held; then it prints HELD {memory} and
-//                 answers them all on "release". Again for the next round.
+//                 answers them all on "release". Again for the next round;
+//                 "sample" prints SAMPLE {memory}.
 //       flood     (memory) a concurrent Req that, on "round", issues `count`
 //                 requests at once and prints ROUND {ms} when all are answered;
 //                 on "sample" prints SAMPLE {memory} (after a GC with --expose-gc).
@@ -173,6 +174,7 @@ const roles = {
     const { count } = run.spec;
     const rep = openRep(run);
     let held = [];
+    run.handlers.sample = () => out(`SAMPLE ${JSON.stringify(memory())}`);
     run.handlers.release = () => {
       for (const answer of held.splice(0)) answer();
     };
