@@ -18,8 +18,8 @@
 //                 reqPerSec, cpuUsPerReq}.
 //       hold      (memory) a concurrent Rep whose handler holds each request
 //                 until `count` are held; then it prints HELD {memory} and
-//                 answers them all on "release". Again for the next round;
-//                 "sample" prints SAMPLE {memory}.
+//                 answers them on "release" (paced). Again for the next round;
+//                 "sample" prints SAMPLE {memory, resends}.
 //       flood     (memory) a concurrent Req that, on "round", issues `count`
 //                 requests at once and prints ROUND {ms} when all are answered;
 //                 on "sample" prints SAMPLE {memory} (after a GC with --expose-gc).
@@ -135,21 +135,25 @@ const roles = {
   },
 
   async request(run) {
-    const { n, size, warmMs, measureMs } = run.spec;
+    const { variant, n, size, warmMs, measureMs } = run.spec;
     const req = openReq(run);
     const body = Buffer.alloc(size, 'x');
     req.connect(await run.addressWhenTold());
     let replies = 0;
     let stopping = false;
-    const caller = async () => {
+    // When each caller's outstanding request was made: a reply the library
+    // dropped leaves its caller waiting for the resend (resendInterval, 60 s).
+    const since = new Float64Array(n);
+    const caller = async (k) => {
       while (!stopping) {
+        since[k] = performance.now();
         const reply = await req.request(body);
         if (reply.length !== size) throw new Error(`reply of ${reply.length} B, expected ${size}`);
         replies++;
       }
     };
-    const callers = Array.from({ length: n }, () =>
-      caller().catch((error) => {
+    const callers = Array.from({ length: n }, (_x, k) =>
+      caller(k).catch((error) => {
         if (!run.ending) throw error;
       }),
     );
@@ -162,49 +166,93 @@ const roles = {
     await sleep(measureMs);
     const count = replies - n0;
     const cpu = cpuUs() - c0;
-    const elapsed = (performance.now() - t0) / 1000;
+    const now = performance.now();
+    const elapsed = (now - t0) / 1000;
     stopping = true;
     if (run.ending) return;
+    // Waiting longer than the whole measurement: stalled (a cooked Req's callers queue, so
+    // for it only a wait longer than n times the measurement counts).
+    const limit = (variant === 'concurrent' ? 1 : n) * measureMs;
+    const stalled = since.filter((t) => now - t > limit).length;
+    const reqPerSec = count / elapsed;
     out(
-      `RESULT ${JSON.stringify({ count, elapsed, reqPerSec: count / elapsed, cpuUsPerReq: cpu / count })}`,
+      `RESULT ${JSON.stringify({ count, elapsed, reqPerSec, cpuUsPerReq: cpu / count, stalled })}`,
     );
   },
 
   async hold(run) {
     const { count } = run.spec;
     const rep = openRep(run);
-    let held = [];
-    run.handlers.sample = () => out(`SAMPLE ${JSON.stringify(memory())}`);
+    // Request body: round (u32), index (u32). Held by index until "release";
+    // a resend of a request still held waits with it, one of a released round
+    // is answered at once.
+    const held = new Map();
+    let released = 0;
+    let resends = 0;
+    const sample = () => ({ ...memory(), resends });
+    run.handlers.sample = () => out(`SAMPLE ${JSON.stringify(sample())}`);
     run.handlers.release = () => {
-      for (const answer of held.splice(0)) answer();
+      const waiting = [...held.values()];
+      held.clear();
+      released++;
+      // Paced: libnanomsg's raw REP drops a reply when the pipe's socket
+      // buffer is full (the requester then resends after resendInterval).
+      let i = 0;
+      const tick = () => {
+        for (const end = Math.min(i + RELEASE_BATCH, waiting.length); i < end; i++) {
+          for (const answer of waiting[i]) answer();
+        }
+        if (i < waiting.length) setTimeout(tick, RELEASE_EVERY_MS);
+      };
+      tick();
     };
-    const serving = rep.serve(
-      (request) =>
-        new Promise((resolve) => {
-          held.push(() => resolve(request));
-          if (held.length === count) out(`HELD ${JSON.stringify(memory())}`);
-        }),
-      { concurrency: count },
-    );
-    out(`READY ${JSON.stringify(memory())}`);
+    const handler = (request) => {
+      if (request.readUInt32LE(0) <= released) {
+        resends++;
+        return request;
+      }
+      const index = request.readUInt32LE(4);
+      let waiters = held.get(index);
+      if (waiters === undefined) held.set(index, (waiters = []));
+      else resends++;
+      return new Promise((resolve) => {
+        waiters.push(() => resolve(request));
+        if (waiters.length === 1 && held.size === count) out(`HELD ${JSON.stringify(sample())}`);
+      });
+    };
+    const serving = rep.serve(handler, { concurrency: 2 * count });
+    out('READY');
     await serving;
-    held = [];
   },
 
   async flood(run) {
     const { count, size } = run.spec;
-    const req = openReq(run);
-    const body = Buffer.alloc(size, 'x');
-    req.connect(await run.addressWhenTold());
+    // A reply dropped at the server (see hold) comes with the resend.
+    const req = run.open(new Req({ concurrent: true, resendInterval: FLOOD_RESEND_MS }));
+    let round = 0;
+    // Ready for the driver's lines before "go": they may come in the same chunk.
     run.handlers.sample = () => out(`SAMPLE ${JSON.stringify(memory())}`);
     run.handlers.round = async () => {
+      round++;
       const t0 = performance.now();
-      const replies = await Promise.all(Array.from({ length: count }, () => req.request(body)));
+      const requests = [];
+      for (let i = 0; i < count; i++) {
+        const body = Buffer.alloc(size, 'x');
+        body.writeUInt32LE(round, 0);
+        body.writeUInt32LE(i, 4);
+        requests.push(req.request(body));
+      }
+      const replies = await Promise.all(requests);
       if (replies.some((r) => r.length !== size)) throw new Error('a reply of the wrong size');
       out(`ROUND ${JSON.stringify({ ms: performance.now() - t0 })}`);
     };
+    req.connect(await run.addressWhenTold());
   },
 };
+
+const RELEASE_BATCH = 200;
+const RELEASE_EVERY_MS = 5;
+const FLOOD_RESEND_MS = 3000;
 
 // ---- driving runs ----------------------------------------------------------------
 
@@ -214,7 +262,8 @@ function startRun(spec) {
   const run = new Run(spec);
   current = run;
   const role = roles[spec.role];
-  const work = role === undefined ? Promise.reject(new Error(`unknown role ${spec.role}`)) : role(run);
+  const work =
+    role === undefined ? Promise.reject(new Error(`unknown role ${spec.role}`)) : role(run);
   work.catch((error) => {
     if (!run.ending) out(errorLine(error));
   });

@@ -146,14 +146,22 @@ export function reportConcurrent(data, { printTable, say }) {
         bytes(s.heapBytesPerRequest),
       ]);
     }
-    printTable(`Many requests in flight: memory with ${n} requests in flight (${mem.transport})`, rows);
+    printTable(
+      `Many requests in flight: memory with ${n} requests in flight (${mem.transport})`,
+      rows,
+    );
     say(
       `Sampled after a forced GC, before (after a first round of ${n} as warm-up) and while the ` +
         `server's handlers held all ${n}; client external memory per request: ` +
-        `${bytes(mem.client.externalBytesPerRequest)}.`,
+        `${bytes(mem.client.externalBytesPerRequest)}. Each round took ` +
+        `${mem.roundMs.map((ms) => `${fmt(ms)} ms`).join(' and ')} from the first request to the last ` +
+        `reply (the server answers ${n} in paced batches: a raw REP drops a reply its pipe cannot ` +
+        `take); requests resent: ${mem.resends}.`,
     );
   } else if (mem?.error) {
-    say(`Memory with ${MEMORY_COUNT.toLocaleString('en-US')} requests in flight: failed: ${mem.error}`);
+    say(
+      `Memory with ${MEMORY_COUNT.toLocaleString('en-US')} requests in flight: failed: ${mem.error}`,
+    );
   }
   return targets;
 }

@@ -16,11 +16,12 @@
 // request over the same window (told by the driver: "mark" at its start and
 // end). Then the memory of a concurrent Req with 10,000 requests in flight,
 // held by a concurrent Rep until all have come.
-import { join } from 'node:path';
-import { benchDir, median, nngBinary, randomPort } from './common.mjs';
-import { Child, PeerPool, expectAny, parseLine } from './run.mjs';
+import { median } from './common.mjs';
+import { MEMORY_COUNT, measureMemory } from './concurrent-memory.mjs';
+import { Side, bindServer, next, peerScript } from './concurrent-sides.mjs';
+import { PeerPool, parseLine } from './run.mjs';
 
-const peerScript = join(benchDir, 'src', 'concurrent-peer.mjs');
+export { MEMORY_COUNT };
 
 export const VARIANTS = {
   'one-at-a-time': {
@@ -41,7 +42,6 @@ export const NS = [1, 16, 64, 256];
 export const DELAYS = [0, 1];
 export const TRANSPORTS = ['ipc', 'tcp'];
 export const SIZE = 64;
-export const MEMORY_COUNT = 10_000;
 
 /** What a run measures: cells (filtered by `only`), variants (by `impls`), times. */
 export function plan({ quick, rounds, only, impls, nng }) {
@@ -66,78 +66,6 @@ export function plan({ quick, rounds, only, impls, nng }) {
     memory: !only || only.test('concurrent/memory'),
     nngMissing: nng?.ok ? undefined : (nng?.error ?? 'not built'),
   };
-}
-
-/** One side of a measurement: a C process of its own, or a pooled Node peer. */
-class Side {
-  constructor(variant, slot, pool) {
-    this.variant = variant;
-    this.slot = slot;
-    this.pool = pool;
-    this.child = undefined;
-  }
-
-  /** Starts it: `args` for the C program, `spec` for the Node peer. Returns an ERROR line or undefined. */
-  async start(args, spec) {
-    if (this.variant === 'c-nng') {
-      this.child = new Child(nngBinary, args.map(String));
-      return undefined;
-    }
-    this.child = this.pool.get('node', this.slot);
-    const ready = await this.child.ready;
-    if (!ready.startsWith('SERVING')) return ready;
-    this.child.lines.length = 0;
-    this.child.send(`run ${JSON.stringify({ variant: this.variant, ...spec })}`);
-    return undefined;
-  }
-
-  async finish() {
-    const child = this.child;
-    if (child === undefined) return;
-    if (this.variant === 'c-nng') return child.stop(2000);
-    child.send('end');
-    const done = parseLine(await child.expect(['DONE'], Date.now() + 10_000));
-    if (done.tag !== 'DONE') await this.pool.drop(child);
-  }
-}
-
-/** Waits for a line of `side` starting with one of `prefixes`; an ERROR of either side ends it. */
-async function next(side, other, prefixes, deadline) {
-  const [child, line] = await expectAny(
-    [
-      [side.child, prefixes],
-      [other.child, []],
-    ],
-    deadline,
-  );
-  const { tag, data } = parseLine(line);
-  if (tag === 'ERROR') {
-    const who = child === side.child ? side.slot : other.slot;
-    throw Object.assign(new Error(`${who}: ${data?.message ?? line}`), { data });
-  }
-  return data;
-}
-
-function address(transport, runDir, serial, attempt) {
-  return transport === 'ipc'
-    ? `ipc://${join(runDir, `conc-${serial}-${attempt}.ipc`)}`
-    : `tcp://127.0.0.1:${randomPort()}`;
-}
-
-/** Binds a server (retrying another address when it is taken); resolves with its address and first line. */
-async function bindServer(server, client, transport, ctx, start, deadline) {
-  for (let attempt = 0; ; attempt++) {
-    const addr = address(transport, ctx.runDir, ctx.serial, attempt);
-    const early = await start(addr);
-    if (early !== undefined) throw new Error(`server: ${parseLine(early).data?.message}`);
-    try {
-      const data = await next(server, client, ['READY'], deadline);
-      return { addr, data };
-    } catch (error) {
-      if (!(error.data?.addrinuse && attempt < 5)) throw error;
-      await server.finish();
-    }
-  }
 }
 
 /** One cell with one variant: { reqPerSec, clientCpuUsPerReq, serverCpuUsPerReq, … } or { error }. */
@@ -186,78 +114,7 @@ async function measureOne(cell, variant, ctx) {
       clientCpuUsPerReq: result.cpuUsPerReq,
       serverCpuUsPerReq: handled > 0 ? (s1.cpuUs - s0.cpuUs) / handled : NaN,
       serverHandled: handled,
-    };
-  } catch (error) {
-    return { error: error.message };
-  } finally {
-    await Promise.all([client.finish(), server.finish()]);
-  }
-}
-
-/** The memory of a concurrent Req with `count` requests in flight (fresh processes, --expose-gc). */
-async function measureMemory(ctx, count = MEMORY_COUNT) {
-  const deadline = Date.now() + ctx.timeoutMs * 2;
-  const fresh = (slot, spec) => {
-    const side = {
-      slot,
-      child: undefined,
-      start(extra) {
-        const args = ['--expose-gc', peerScript, JSON.stringify({ ...spec, ...extra })];
-        side.child = new Child(process.execPath, args);
-        return undefined;
-      },
-      finish: () => side.child?.stop(5000),
-    };
-    return side;
-  };
-  const client = fresh('client', { role: 'flood', variant: 'concurrent', count, size: SIZE });
-  const server = fresh('server', { role: 'hold', variant: 'concurrent', count });
-  client.start();
-  try {
-    const { addr } = await bindServer(
-      server,
-      client,
-      'ipc',
-      ctx,
-      (a) => server.start({ addr: a }),
-      deadline,
-    );
-    await next(client, server, ['LOADED'], deadline);
-    client.child.send(`go ${addr}`);
-    const rounds = [];
-    for (const measured of [false, true]) {
-      // The first round warms up; the baseline is taken after it (after a GC).
-      client.child.send('sample');
-      const before = await next(client, server, ['SAMPLE '], deadline);
-      client.child.send('round');
-      const serverHeld = await next(server, client, ['HELD '], deadline);
-      client.child.send('sample');
-      const clientHeld = await next(client, server, ['SAMPLE '], deadline);
-      server.child.send('release');
-      const { ms } = await next(client, server, ['ROUND '], deadline);
-      server.child.send('sample');
-      const serverAfter = await next(server, client, ['SAMPLE '], deadline);
-      rounds.push({ measured, before, clientHeld, serverHeld, serverAfter, ms });
-    }
-    const [warm, last] = rounds;
-    const per = (a, b, key) => ((b[key] - a[key]) * 1024 * 1024) / count;
-    return {
-      count,
-      transport: 'ipc',
-      client: {
-        base: last.before,
-        held: last.clientHeld,
-        rssBytesPerRequest: per(last.before, last.clientHeld, 'rssMB'),
-        heapBytesPerRequest: per(last.before, last.clientHeld, 'heapUsedMB'),
-        externalBytesPerRequest: per(last.before, last.clientHeld, 'externalMB'),
-      },
-      server: {
-        base: warm.serverAfter,
-        held: last.serverHeld,
-        rssBytesPerRequest: per(warm.serverAfter, last.serverHeld, 'rssMB'),
-        heapBytesPerRequest: per(warm.serverAfter, last.serverHeld, 'heapUsedMB'),
-      },
-      roundMs: rounds.map((r) => r.ms),
+      stalled: result.stalled,
     };
   } catch (error) {
     return { error: error.message };
@@ -296,6 +153,7 @@ export async function runConcurrent(p, { runDir, timeoutMs, progress }) {
           const r = await measureOne(cell, variant, ctx());
           ((raw[cell.id] ??= {})[variant] ??= []).push(r);
           progress(` ${VARIANTS[variant].label}=${r.error ? 'ERR' : Math.round(r.reqPerSec)}`);
+          if (r.stalled > 0) progress(` (${r.stalled} stalled)`);
           if (r.error) errors.push(`    ${VARIANTS[variant].label}: ${r.error.slice(0, 300)}`);
         }
         progress('\n');
@@ -308,7 +166,7 @@ export async function runConcurrent(p, { runDir, timeoutMs, progress }) {
   let memory;
   if (p.memory) {
     say(`memory: a concurrent Req with ${MEMORY_COUNT.toLocaleString('en-US')} requests in flight`);
-    memory = await measureMemory(ctx());
+    memory = await measureMemory(ctx(), SIZE);
     if (memory.error) say(`  failed: ${memory.error}`);
   }
   const medians = {};
