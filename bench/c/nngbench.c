@@ -1,12 +1,19 @@
 // C reference for the "many requests in flight" benchmark (bench/src/concurrent.mjs),
 // on NNG (libnng, not libnanomsg): a REQ client with N contexts, each looping
 // request -> reply, and a REP server with N contexts, each looping receive ->
-// wait DELAY ms (nng_sleep_aio) -> reply. Both are driven by callbacks on
-// NNG's own threads (nng_aio); the main thread only times.
+// wait DELAY ms -> reply. Both are driven by callbacks on NNG's own threads
+// (nng_aio); the main thread only times.
+//
+// The wait: by default a timer thread of this program (a condition variable
+// with a CLOCK_MONOTONIC deadline; every wait is as long, so a FIFO keeps
+// them in order), which then sends the reply. With "sleep", nng_sleep_aio:
+// in libnng 1.5.2 nng_sleep_aio(1) takes about 2 ms and about 1 ms of CPU
+// (its expiry thread), which would make the reference the timer's, not the
+// machine's.
 //
 // It speaks the driver's line protocol (as c/nnbench.c and src/concurrent-peer.mjs):
 //
-//   nngbench serve ADDR CONTEXTS DELAY_MS
+//   nngbench serve ADDR CONTEXTS DELAY_MS [sleep]
 //       listens, prints READY; on each "mark" line of stdin prints
 //       MARK {"cpuUs":…,"handled":…} (cumulative); exits when stdin ends.
 //   nngbench request CONTEXTS SIZE WARM_MS MEASURE_MS
@@ -70,7 +77,69 @@ struct work {
   nng_aio *aio;
   nng_msg *msg;
   int delay_ms;
+  double due;  // the timer thread's: when the wait ends (CLOCK_MONOTONIC seconds)
 };
+
+static void reply(struct work *w) {
+  w->state = SEND;
+  nng_aio_set_msg(w->aio, w->msg);  // the request's body is the reply
+  w->msg = NULL;
+  nng_ctx_send(w->ctx, w->aio);
+}
+
+// The timer thread's waits: a FIFO (all waits are as long), at most one per context.
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t cv;
+  struct work **ring;
+  int size, head, count;
+} waits = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0};
+static int use_nng_sleep;
+
+static void wait_then_reply(struct work *w) {
+  w->due = now_s() + w->delay_ms / 1e3;
+  pthread_mutex_lock(&waits.lock);
+  waits.ring[(waits.head + waits.count++) % waits.size] = w;
+  if (waits.count == 1) pthread_cond_signal(&waits.cv);
+  pthread_mutex_unlock(&waits.lock);
+}
+
+static void *timer_thread(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&waits.lock);
+  for (;;) {
+    if (waits.count == 0) {
+      pthread_cond_wait(&waits.cv, &waits.lock);
+      continue;
+    }
+    struct work *w = waits.ring[waits.head];
+    if (w->due > now_s()) {
+      struct timespec ts = {(time_t)w->due, (long)((w->due - (double)(time_t)w->due) * 1e9)};
+      pthread_cond_timedwait(&waits.cv, &waits.lock, &ts);
+      continue;
+    }
+    waits.head = (waits.head + 1) % waits.size;
+    waits.count--;
+    pthread_mutex_unlock(&waits.lock);
+    reply(w);
+    pthread_mutex_lock(&waits.lock);
+  }
+  return NULL;
+}
+
+static void start_timer(int contexts) {
+  waits.size = contexts;
+  waits.ring = calloc((size_t)contexts, sizeof *waits.ring);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&waits.cv, &attr);
+  pthread_t t;
+  if (waits.ring == NULL || pthread_create(&t, NULL, timer_thread, NULL) != 0) {
+    fail("timer thread", NNG_ENOMEM);
+  }
+  pthread_detach(t);
+}
 
 static void serve_cb(void *arg) {
   struct work *w = arg;
@@ -85,15 +154,14 @@ static void serve_cb(void *arg) {
       atomic_fetch_add_explicit(&handled, 1, memory_order_relaxed);
       if (w->delay_ms > 0) {
         w->state = WAIT;
-        nng_sleep_aio(w->delay_ms, w->aio);
+        if (use_nng_sleep) nng_sleep_aio(w->delay_ms, w->aio);
+        else wait_then_reply(w);
         return;
       }
-      __attribute__((fallthrough));  // no wait
-    case WAIT:
-      w->state = SEND;
-      nng_aio_set_msg(w->aio, w->msg);  // the request's body is the reply
-      w->msg = NULL;
-      nng_ctx_send(w->ctx, w->aio);
+      reply(w);
+      return;
+    case WAIT:  // after nng_sleep_aio
+      reply(w);
       return;
     case SEND:
       if (rv != 0) {
@@ -121,6 +189,7 @@ static void marks_until_eof(void) {
 }
 
 static void serve(const char *addr, int contexts, int delay_ms) {
+  if (delay_ms > 0 && !use_nng_sleep) start_timer(contexts);
   nng_socket s;
   check("nng_rep0_open", nng_rep0_open(&s));
   check("nng_setopt_size", nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, 0));
@@ -246,7 +315,9 @@ static long arg_long(const char *s) {
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "version") == 0) {
     printf("%s\n", nng_version());
-  } else if (argc == 5 && strcmp(argv[1], "serve") == 0) {
+  } else if ((argc == 5 || (argc == 6 && strcmp(argv[5], "sleep") == 0)) &&
+             strcmp(argv[1], "serve") == 0) {
+    use_nng_sleep = argc == 6;
     serve(argv[2], (int)arg_long(argv[3]), (int)arg_long(argv[4]));
   } else if (argc == 6 && strcmp(argv[1], "request") == 0) {
     request((int)arg_long(argv[2]), (size_t)arg_long(argv[3]), arg_long(argv[4]),

@@ -58,7 +58,7 @@ export function reportConcurrent(data, { printTable, say }) {
     say('');
     say(
       `Many requests in flight: ${settings.size} B requests, the handler echoes after waiting d ` +
-        `(Node: a promise around setTimeout; C: nng_sleep_aio); ${settings.warmMs} ms warm-up, ` +
+        `(Node: a promise around setTimeout; C: a timer thread); ${settings.warmMs} ms warm-up, ` +
         `${settings.measureMs} ms measured, ${settings.rounds} round(s). ` +
         variants.map((v) => `${VARIANTS[v].label} = ${VARIANTS[v].note}`).join('; ') +
         '. Ideal = N / d.',

@@ -9,7 +9,9 @@
 //                  await request() -> next, against new Rep({ concurrent: true })
 //                  .serve(handler, { concurrency: N })
 //   c-nng          C on NNG (c/nngbench.c): N REQ contexts looping request ->
-//                  reply, against N REP contexts looping receive -> nng_sleep_aio(d) -> send
+//                  reply, against N REP contexts looping receive -> wait d -> send
+//                  (the wait: a timer thread of its own; nng_sleep_aio(1) of
+//                  libnng 1.5.2 takes 2 ms and 1 ms of CPU)
 //
 // Each measurement runs warm-up then a fixed time; the client reports
 // requests/s and its CPU per request over that window, the server its CPU per
@@ -34,7 +36,7 @@ export const VARIANTS = {
   },
   'c-nng': {
     label: 'C NNG',
-    note: 'C on libnng (c/nngbench.c): N REQ contexts each looping request -> reply; N REP contexts each receive -> nng_sleep_aio(d) -> send',
+    note: 'C on libnng (c/nngbench.c): N REQ contexts each looping request -> reply; N REP contexts each receive -> wait d (a timer thread) -> send',
   },
 };
 
@@ -142,6 +144,13 @@ export async function runConcurrent(p, { runDir, timeoutMs, progress }) {
     if (p.nngMissing) say(`  C NNG: NOT AVAILABLE, carrying on without it: ${p.nngMissing}`);
   }
   try {
+    // The pooled Node peers' first runs are slower (the JIT): one unrecorded
+    // run per Node variant first.
+    for (const variant of p.variants.filter((v) => v !== 'c-nng' && p.cells.length > 0)) {
+      const cell = { transport: 'ipc', delayMs: 0, n: 64 };
+      const r = await measureOne(cell, variant, { ...ctx(), measureMs: p.warmMs });
+      if (r.error) say(`  warm-up of ${VARIANTS[variant].label}: ${r.error.slice(0, 300)}`);
+    }
     for (let round = 0; round < p.rounds && p.cells.length > 0; round++) {
       say(`round ${round + 1}/${p.rounds}`);
       for (const cell of p.cells) {
