@@ -8,8 +8,9 @@
 // per round, the implementations of a cell back to back in an order that
 // rotates), medians over rounds. Then the copy threshold of received
 // messages, the memory of an async-iterated Pull, and many requests in flight
-// (concurrent.mjs: --only concurrent runs it alone). Prints tables with
-// ratios and writes bench/results/<date>.json (and .md).
+// (concurrent.mjs: --only concurrent runs it alone; --impls filters its
+// variants one-at-a-time, concurrent, c-nng when it names one of them).
+// Prints tables with ratios and writes bench/results/<date>.json (and .md).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
