@@ -250,7 +250,7 @@ const roles = {
   },
 };
 
-const RELEASE_BATCH = 200;
+const RELEASE_BATCH = 100;
 const RELEASE_EVERY_MS = 5;
 const FLOOD_RESEND_MS = 3000;
 
