@@ -84,6 +84,17 @@ export function reportConcurrent(data, { printTable, say }) {
       rows.push(row);
     }
     printTable('Many requests in flight: requests/s (median over rounds, higher is better)', rows);
+    const stalled = Object.entries(data.raw).flatMap(([id, byVariant]) =>
+      Object.entries(byVariant).flatMap(([v, rs]) =>
+        rs.filter((r) => r.stalled > 0).map((r) => `${id} ${VARIANTS[v].label}: ${r.stalled}`),
+      ),
+    );
+    if (stalled.length > 0) {
+      say(
+        `Callers left waiting longer than the whole measurement (a reply lost, resent after ` +
+          `resendInterval): ${stalled.join('; ')}.`,
+      );
+    }
 
     const cpu = [['cell', ...variants.map((v) => VARIANTS[v].label)]];
     for (const cell of cells) {
