@@ -8,6 +8,7 @@ export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const depsDir = join(benchDir, '.deps');
 export const resultsDir = join(benchDir, 'results');
 export const cBinary = join(depsDir, 'bin', 'nnbench');
+export const nngBinary = join(depsDir, 'bin', 'nngbench');
 export const statusFile = join(depsDir, 'status.json');
 
 export const KiB = 1024;

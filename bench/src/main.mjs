@@ -1,14 +1,16 @@
 // The benchmark driver behind `pnpm bench`.
 //
 //   pnpm bench [--quick] [--rounds N] [--only REGEX] [--impls a,b] [--skip-memory]
-//              [--skip-threshold] [--skip-main] [--timeout SECONDS]
+//              [--skip-threshold] [--skip-main] [--skip-concurrent] [--timeout SECONDS]
 //
 // Throughput (PUSH -> PULL) and round trip (REQ/REP) for 64 B, 1 KiB, 64 KiB
 // and 1 MiB over inproc, ipc and tcp, in interleaved rounds (every cell once
 // per round, the implementations of a cell back to back in an order that
 // rotates), medians over rounds. Then the copy threshold of received
-// messages, and the memory of an async-iterated Pull. Prints tables with
-// ratios and writes bench/results/<date>.json (and .md).
+// messages, the memory of an async-iterated Pull, and many requests in flight
+// (concurrent.mjs: --only concurrent runs it alone; --impls filters its
+// variants one-at-a-time, concurrent, c-nng when it names one of them).
+// Prints tables with ratios and writes bench/results/<date>.json (and .md).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
@@ -21,10 +23,13 @@ import {
   makeRunDir,
   markdownTable,
   median,
+  nngBinary,
   resultsDir,
   sizeLabel,
   table,
 } from './common.mjs';
+import { plan as planConcurrent, runConcurrent } from './concurrent.mjs';
+import { reportConcurrent } from './concurrent-report.mjs';
 import { PeerPool, measure } from './run.mjs';
 import { ensureSetup } from './setup.mjs';
 
@@ -37,6 +42,7 @@ const { values: args } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'skip-threshold': { type: 'boolean', default: false },
     'skip-main': { type: 'boolean', default: false },
+    'skip-concurrent': { type: 'boolean', default: false },
     timeout: { type: 'string' },
   },
   allowPositionals: false,
@@ -156,7 +162,7 @@ function implsFor(cell) {
   );
 }
 
-if (!args['skip-main']) {
+if (!args['skip-main'] && cells.length > 0) {
   for (let round = 0; round < rounds; round++) {
     console.log(`\nround ${round + 1}/${rounds}`);
     for (const cell of cells) {
@@ -267,6 +273,23 @@ if (!args['skip-memory'] && (!only || only.test('memory'))) {
   if (memory.error) console.log(`  failed: ${memory.error}`);
 }
 
+// ---- many requests in flight ----------------------------------------------------
+
+let concurrent;
+if (!args['skip-concurrent']) {
+  const p = planConcurrent({
+    quick,
+    rounds: args.rounds === undefined ? undefined : rounds,
+    only,
+    impls: args.impls,
+    nng: status.nng,
+  });
+  if (args['skip-memory']) p.memory = false;
+  if (p.cells.length > 0 || p.memory) {
+    concurrent = await runConcurrent(p, { runDir: runDir.dir, timeoutMs, progress });
+  }
+}
+
 // ---- report ---------------------------------------------------------------------
 
 const out = [];
@@ -340,9 +363,11 @@ function printTable(title, rows, note) {
 }
 
 say('');
-say(`Implementations: ${impls.map((i) => `${IMPLS[i].label} = ${IMPLS[i].note}`).join('; ')}.`);
+if (cells.length > 0 || thresholdCells.length > 0) {
+  say(`Implementations: ${impls.map((i) => `${IMPLS[i].label} = ${IMPLS[i].note}`).join('; ')}.`);
+}
 for (const [impl, info] of Object.entries(IMPLS)) {
-  if (available[impl]) continue;
+  if (available[impl] || cells.length === 0) continue;
   const s = impl.startsWith('c') ? status.c : status[info.needs];
   say(`Not measured: ${info.label}, which could not be installed or built: ${s?.error}`);
 }
@@ -531,6 +556,9 @@ if (memory && !memory.error) {
   );
 }
 
+// many requests in flight
+const concurrentTargetList = concurrent ? reportConcurrent(concurrent, { printTable, say }) : [];
+
 const elapsedS = (Date.now() - started) / 1000;
 say('');
 say(`Total bench time: ${elapsedS.toFixed(0)} s.`);
@@ -559,6 +587,7 @@ const meta = {
   node: process.version,
   libnanomsg: tryRun('pkg-config', ['--modversion', 'nanomsg']),
   libnanomsgAbi: ourVersion,
+  libnng: status.nng?.ok ? tryRun(nngBinary, ['version']) : undefined,
   comparators: {
     'node-nanomsg': status['node-nanomsg'],
     zeromq: status.zeromq,
@@ -591,6 +620,7 @@ writeFileSync(
       targets,
       threshold: { summary: thresholdSummary, raw: thresholdRaw },
       memory,
+      concurrent: concurrent && { ...concurrent, targets: concurrentTargetList },
     },
     null,
     2,
@@ -599,7 +629,7 @@ writeFileSync(
 writeFileSync(`${base}.md`, `${md.join('\n')}\n`);
 console.log(`\nwrote ${base}.json and ${base}.md`);
 
-const failures = Object.values(raw)
+const failures = [...Object.values(raw), ...Object.values(concurrent?.raw ?? {})]
   .flatMap((byImpl) => Object.values(byImpl).flat())
   .filter((r) => r.error).length;
 if (failures > 0) console.log(`${failures} measurement(s) failed; see above.`);

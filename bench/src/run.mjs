@@ -10,7 +10,7 @@ const peerScript = join(benchDir, 'src', 'peer.mjs');
 const memoryScript = join(benchDir, 'src', 'memory.mjs');
 
 /** A child process whose stdout is read line by line. */
-class Child {
+export class Child {
   constructor(command, args) {
     this.command = `${command} ${args.join(' ')}`;
     this.proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -110,7 +110,7 @@ class Child {
  * Waits until one of several children has a wanted line: `waits` is a list of
  * [child, prefixes]; resolves with [child, line]. ERROR lines always count.
  */
-async function expectAny(waits, deadline) {
+export async function expectAny(waits, deadline) {
   for (;;) {
     for (const [child, prefixes] of waits) {
       const line = child.take(prefixes);
@@ -123,7 +123,7 @@ async function expectAny(waits, deadline) {
   }
 }
 
-function parseLine(line) {
+export function parseLine(line) {
   const space = line.indexOf(' ');
   const tag = space < 0 ? line : line.slice(0, space);
   let data;
@@ -168,16 +168,22 @@ function nodeSpec(m, role, addr) {
 
 /**
  * Long-lived Node peers, two per implementation (a binding one and a
- * connecting one), so a measurement does not pay Node's start-up.
+ * connecting one), so a measurement does not pay Node's start-up. `script`:
+ * the peer they run (default peer.mjs), which prints SERVING when it is ready.
  */
 export class PeerPool {
   #children = new Map();
+  #script;
+
+  constructor(script = peerScript) {
+    this.#script = script;
+  }
 
   get(impl, slot) {
     const key = `${impl}:${slot}`;
     let child = this.#children.get(key);
     if (child === undefined || child.exited) {
-      child = new Child(process.execPath, [peerScript]);
+      child = new Child(process.execPath, [this.#script]);
       child.ready = child.expect(['SERVING'], Date.now() + 30_000);
       this.#children.set(key, child);
     }

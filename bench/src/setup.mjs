@@ -1,5 +1,5 @@
-// Set-up of the benchmarks: builds the C baseline (bench/c/nnbench.c) with cc
-// and pkg-config, and installs the comparators (node-nanomsg, zeromq.js) into
+// Set-up of the benchmarks: builds the C baseline (bench/c/nnbench.c) and the
+// C NNG reference (bench/c/nngbench.c) with cc and pkg-config, and installs the comparators (node-nanomsg, zeromq.js) into
 // bench/.deps with plain npm, outside the workspace install.
 //
 //   node bench/src/setup.mjs          (pnpm --filter @nanomsg-ts/bench bench:setup)
@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDir, cBinary, depsDir, statusFile } from './common.mjs';
+import { benchDir, cBinary, depsDir, nngBinary, statusFile } from './common.mjs';
 
 /** The comparators: npm spec, and the protocol check run after installing. */
 export const comparators = {
@@ -42,34 +42,75 @@ function npmReason(text) {
   return (telling.length > 0 ? telling : lines).slice(0, 4).join(' | ') || lastLines(text, 3);
 }
 
-/** Builds bench/.deps/bin/nnbench when missing or older than its source. */
-export function buildC({ force = false, log = console.log } = {}) {
-  const source = join(benchDir, 'c', 'nnbench.c');
-  if (!force && existsSync(cBinary) && statSync(cBinary).mtimeMs >= statSync(source).mtimeMs) {
-    return { ok: true, binary: cBinary };
+/**
+ * Compiles `source` into `binary` when missing or older than its source, with
+ * the flags of pkg-config package `pkg`, or `fallbackLibs` when pkg-config does
+ * not know it (Debian's libnng-dev ships no nng.pc).
+ */
+function compile({ what, source, binary, pkg, fallbackLibs, force, log }) {
+  if (!force && existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) {
+    return { ok: true, binary };
   }
-  mkdirSync(dirname(cBinary), { recursive: true });
-  const cflags = run('pkg-config', ['--cflags', 'nanomsg']);
-  const libs = run('pkg-config', ['--libs', 'nanomsg']);
-  if (!libs.ok) {
-    return { ok: false, error: `pkg-config --libs nanomsg failed: ${lastLines(libs.out)}` };
+  mkdirSync(dirname(binary), { recursive: true });
+  const cflags = run('pkg-config', ['--cflags', pkg]);
+  const libs = run('pkg-config', ['--libs', pkg]);
+  if (!libs.ok && fallbackLibs === undefined) {
+    return { ok: false, error: `pkg-config --libs ${pkg} failed: ${lastLines(libs.out)}` };
   }
+  const words = (r) => (r.ok ? r.out.trim().split(/\s+/).filter(Boolean) : []);
   const cc = process.env.CC || 'cc';
   const args = [
     '-O2',
     '-Wall',
     '-Wextra',
-    ...cflags.out.trim().split(/\s+/).filter(Boolean),
+    ...words(cflags),
     source,
     '-o',
-    cBinary,
-    ...libs.out.trim().split(/\s+/).filter(Boolean),
+    binary,
+    ...(libs.ok ? words(libs) : fallbackLibs),
     '-lpthread',
   ];
-  log(`building the C baseline: ${cc} ${args.join(' ')}`);
+  log(`building ${what}: ${cc} ${args.join(' ')}`);
   const r = run(cc, args);
-  if (!r.ok) return { ok: false, error: `${cc} failed: ${lastLines(r.out, 20)}` };
-  return { ok: true, binary: cBinary };
+  if (!r.ok) return { ok: false, error: `${cc} failed: ${lastLines(r.out, 20)}`, out: r.out };
+  return { ok: true, binary };
+}
+
+/** Builds bench/.deps/bin/nnbench (the C baseline on libnanomsg). */
+export function buildC({ force = false, log = console.log } = {}) {
+  const source = join(benchDir, 'c', 'nnbench.c');
+  const { out: _out, ...status } = compile({
+    what: 'the C baseline',
+    source,
+    binary: cBinary,
+    pkg: 'nanomsg',
+    force,
+    log,
+  });
+  return status;
+}
+
+/**
+ * Builds bench/.deps/bin/nngbench (the C reference of the "many requests in
+ * flight" scenario, on NNG: libnng-dev). Without libnng it is reported missing.
+ */
+export function buildNng({ force = false, log = console.log } = {}) {
+  const source = join(benchDir, 'c', 'nngbench.c');
+  const built = compile({
+    what: 'the C NNG reference',
+    source,
+    binary: nngBinary,
+    pkg: 'nng',
+    fallbackLibs: ['-lnng'],
+    force,
+    log,
+  });
+  const { out, ...status } = built;
+  const telling = out?.split('\n').find((l) => /nng\/nng\.h|-lnng/.test(l));
+  if (telling !== undefined) {
+    status.error = `libnng is missing (Debian: apt-get install libnng-dev): ${telling.trim()}`;
+  }
+  return status;
 }
 
 /** Where node-gyp finds Node's headers without downloading them, if anywhere. */
@@ -157,7 +198,7 @@ export function readStatus() {
  */
 export function ensureSetup({ install = false, log = console.log } = {}) {
   const previous = readStatus();
-  const status = { node: process.version, c: buildC({ log }) };
+  const status = { node: process.version, c: buildC({ log }), nng: buildNng({ log }) };
   for (const name of Object.keys(comparators)) {
     let s = checkComparator(name);
     if (!s.ok) {
