@@ -101,16 +101,20 @@ class Run {
   }
 }
 
+// Nagle off, as NNG has it by default (libnanomsg leaves it on): the C NNG
+// pair is the reference, so both sides compare with the same TCP setting.
+const tcp = { tcpNoDelay: true };
+
 function openRep(run) {
   const { variant } = run.spec;
-  const rep = run.open(variant === 'concurrent' ? new Rep({ concurrent: true }) : new Rep());
+  const rep = run.open(new Rep({ ...tcp, concurrent: variant === 'concurrent' }));
   rep.bind(run.spec.addr);
   return rep;
 }
 
 function openReq(run) {
   const { variant } = run.spec;
-  return run.open(variant === 'concurrent' ? new Req({ concurrent: true }) : new Req());
+  return run.open(new Req({ ...tcp, concurrent: variant === 'concurrent' }));
 }
 
 const roles = {
