@@ -133,6 +133,14 @@ describe('requests among many others that succeed', () => {
     expect(String(await req.request('after', { timeout: 5000 }))).toBe('re:after');
   });
 
+  it('without a timeout, wait sendTimeout to be sent (no Rep: ETIMEDOUT)', async () => {
+    const req = sockets.add(new Req({ concurrent: true, sendTimeout: 100 }));
+    req.connect(address('inproc'));
+    const started = Date.now();
+    await expect(req.request('nobody')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+  });
+
   it('without a timeout, wait receiveTimeout for the reply once sent', async () => {
     const { rep, req } = pair({ receiveTimeout: 100 });
     void rep.serve((r) => (String(r) === 'never' ? new Promise<string>(() => {}) : echo(r)));
