@@ -119,6 +119,22 @@ describe('resendInterval on a concurrent Req (kept by the binding)', () => {
     expect(String(await next)).toBe('next answered');
   });
 
+  it('gives each of 50 requests at once an id of its own, 32 bits with the top bit set', async () => {
+    const { rep, req } = withRawRep(60_000);
+    const pending = Array.from({ length: 50 }, (_, i) => req.request(`q${i}`, { timeout: 5000 }));
+    const got: RawMessage[] = [];
+    for (let i = 0; i < 50; i++) got.push(await rep.recvMessage({ timeout: 5000 }));
+    const ids = got.map(idOf);
+    expect(new Set(ids).size).toBe(50);
+    expect(ids.every((id) => id >= 2 ** 31 && id < 2 ** 32)).toBe(true);
+    // Answered in reverse order, each still reaches its own request.
+    for (const m of got.reverse())
+      await rep.sendMessage({ header: m.header, body: `re:${String(m.body)}` });
+    expect((await Promise.all(pending)).map(String)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `re:q${i}`),
+    );
+  });
+
   it('a shorter resendInterval set while a request waits applies to it', async () => {
     const { rep, req } = withRawRep(60_000);
     const pending = req.request('waiting', { timeout: 5000 });
@@ -199,6 +215,27 @@ describe('what a concurrent Req sends', () => {
       expect(await pending).toEqual(Buffer.concat([Buffer.from('re:'), expected]));
     },
   );
+
+  it('rejects (does not throw) a message that is not one and bad options: TypeError, RangeError', async () => {
+    const req = sockets.add(new Req({ concurrent: true }));
+    const bad: [unknown, unknown, ErrorConstructor][] = [
+      [42, undefined, TypeError],
+      [undefined, undefined, TypeError],
+      [{}, undefined, TypeError],
+      ['x', { timeout: 'soon' }, TypeError],
+      ['x', { timeout: -2 }, RangeError],
+      ['x', { signal: {} }, TypeError],
+    ];
+    const request = req.request.bind(req) as (m: unknown, o: unknown) => Promise<Buffer>;
+    for (const [message, opts, type] of bad) {
+      let result: Promise<Buffer> | undefined;
+      expect(() => (result = request(message, opts))).not.toThrow();
+      await expect(result!, `${String(message)} ${JSON.stringify(opts)}`).rejects.toBeInstanceOf(
+        type,
+      );
+    }
+    expect(req.statistics().messagesSent).toBe(0);
+  });
 
   it('an empty message, and replies of any size, up to 1 MiB', async () => {
     const rep = sockets.add(new Rep({ concurrent: true }));

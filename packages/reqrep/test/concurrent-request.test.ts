@@ -221,4 +221,33 @@ describe.each(['inproc', 'ipc', 'tcp'] as const)('over %s', (transport: Transpor
       Array.from({ length: 50 }, (_, i) => `re:early${i}`),
     );
   });
+
+  it('requests aborted or timed out before any Rep binds are never sent', async () => {
+    const req = sockets.add(new Req({ concurrent: true, reconnectInterval: 20 }));
+    const where = address(transport);
+    req.connect(where);
+    const ac = new AbortController();
+    const kinds = ['kept', 'aborted', 'timed-out'] as const;
+    const outcomes = Array.from({ length: 30 }, (_, i) => {
+      const kind = kinds[i % 3]!;
+      const opts =
+        kind === 'aborted' ? { signal: ac.signal } : kind === 'timed-out' ? { timeout: 50 } : {};
+      return settle(req.request(`${kind}${i}`, opts));
+    });
+    ac.abort();
+    await sleep(100);
+    const rep = sockets.add(new Rep({ concurrent: true }));
+    rep.bind(where);
+    const seen: string[] = [];
+    void rep.serve((r) => {
+      seen.push(String(r));
+      return echo(r);
+    });
+    for (const [i, o] of (await Promise.all(outcomes)).entries()) {
+      if (i % 3 === 0) expect(o).toEqual({ value: `re:kept${i}` });
+      else expect(o).toHaveProperty('error');
+    }
+    await sleep(100);
+    expect(seen.sort()).toEqual(Array.from({ length: 10 }, (_, k) => `kept${k * 3}`).sort());
+  });
 });

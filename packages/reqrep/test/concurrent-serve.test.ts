@@ -259,6 +259,25 @@ describe.each([
     expect(told).toEqual([]);
   });
 
+  it('at once when its signal aborts while it waits for requests; a request after is left in the library', async () => {
+    const { rep, req } = pair(concurrent);
+    const ac = new AbortController();
+    let calls = 0;
+    const serving = rep.serve((r) => {
+      calls++;
+      return echo(r);
+    }, opts(ac.signal));
+    expect(String(await req.request('before', { timeout: 5000 }))).toBe('re:before');
+    ac.abort();
+    expect(await state(serving)).toBe('resolved');
+    const after = req.request('after', { timeout: 5000 });
+    await sleep(50);
+    expect(calls).toBe(1);
+    expect(rep.statistics().messagesReceived).toBe(1);
+    void rep.serve(echo);
+    expect(String(await after)).toBe('re:after');
+  });
+
   it('at once, taking nothing, when its signal is already aborted', async () => {
     const { rep, req } = pair(concurrent);
     const pending = req.request('q', { timeout: 10_000 });
