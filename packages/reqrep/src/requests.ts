@@ -155,6 +155,9 @@ export class Requests {
   /** Resends every request whose reply is overdue. */
   #resendDue(): void {
     this.#timer = undefined;
+    // Nothing open: nothing to resend. Also the case once the socket closed
+    // (its requests all failed), whose resendInterval can no longer be read.
+    if (this.io.exchanges.size === 0) return;
     const now = Date.now();
     const interval = this.io.resendInterval();
     const due: PendingRequest[] = [];

@@ -1,5 +1,5 @@
 package InteropPeer;
-# What the Perl peers of the interop tests (pull.pl, req.pl) share: their
+# What the Perl peers of the interop tests (pull.pl, req.pl, rep.pl) share: their
 # arguments, how they fail, the socket with its options, and the endpoint.
 #
 # Every script takes MODE ADDRESS COUNT first: MODE is bind or connect. On an
