@@ -68,8 +68,18 @@ export declare class Socket {
   sendHeld(id: number): boolean;
   /** Frees a held chunk that will not be sent; unknown ids are ignored. */
   discard(id: number): void;
-  /** Up to `max` messages with their headers ready now, in order. */
-  recvMsgMany(max: number): RawMessage[];
+  /**
+   * Up to `max` messages with their SP headers ready now, in order, the way
+   * `recvInto` takes bodies: small ones are written into `pool` from
+   * `offset` on, each as its body's length and its header's length (32-bit
+   * little-endian), the header, then the body. Returns what `recvInto` does,
+   * with a `RawMessage` for a message that does not go into the pool.
+   */
+  recvMsgInto(
+    pool: Buffer,
+    offset: number,
+    max: number,
+  ): number | RawMessage | [end: number, alone: RawMessage] | undefined;
   /** nn_poll with timeout 0: which of `events` (1 in, 2 out) are ready now. Never waits. */
   poll(events: ReadyEvents): ReadyEvents;
   /**

@@ -68,7 +68,7 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::Hold>("hold"),
                          InstanceMethod<&Socket::SendHeld>("sendHeld"),
                          InstanceMethod<&Socket::Discard>("discard"),
-                         InstanceMethod<&Socket::RecvMsgMany>("recvMsgMany"),
+                         InstanceMethod<&Socket::RecvMsgInto>("recvMsgInto"),
                          InstanceMethod<&Socket::PollNow>("poll"),
                          InstanceMethod<&Socket::Watch>("watch"),
                          InstanceMethod<&Socket::Statistic>("statistic"),

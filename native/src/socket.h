@@ -81,7 +81,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   // socket_recv.cc
   Napi::Value RecvInto(const Napi::CallbackInfo& info);
-  Napi::Value RecvMsgMany(const Napi::CallbackInfo& info);
+  Napi::Value RecvMsgInto(const Napi::CallbackInfo& info);
   // nn_recv of one message (NN_MSG, NN_DONTWAIT): its length, or -errno
   // (-EAGAIN when none is ready).
   int RecvFirst(bool retry, void** msg);

@@ -1,5 +1,5 @@
 // A Socket's receiving: recvInto (into core's shared pool), recv, and
-// recvMsg / recvMsgMany with the SP header.
+// recvMsg / recvMsgInto with the SP header.
 #include <nanomsg/nn.h>
 #include <poll.h>
 
@@ -191,25 +191,86 @@ Napi::Value Socket::RecvMsg(Napi::Env env) {
   return RecvMsgOne(env);
 }
 
-// recvMsgMany(max): up to `max` { body, header } ready now, in order.
-Napi::Value Socket::RecvMsgMany(const Napi::CallbackInfo& info) {
+// recvMsgInto(pool, offset, max): up to `max` messages with their SP headers
+// ready now, in order: recvInto's way for raw sockets. A small message (body
+// and header within the pool's limit) is written into `pool` from `offset` on
+// as its body's length and its header's length (32-bit little-endian each),
+// then the header, then the body, while it fits. Returns what recvInto does,
+// with { body, header } for a message that does not go into the pool.
+Napi::Value Socket::RecvMsgInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!info[0].IsBuffer()) {
+    ThrowTypeError(env, "pool must be a Buffer");
+    return Napi::Value();
+  }
+  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
+  uint8_t* base = pool.Data();
+  const size_t capacity = pool.Length();
+  int offset_arg;
+  if (!GetInt(info, 1, &offset_arg)) return Napi::Value();
+  if (offset_arg < 0 || static_cast<size_t>(offset_arg) > capacity) {
+    ThrowRangeError(env, "offset must be within the pool");
+    return Napi::Value();
+  }
   int max;
-  if (!GetBatchMax(info, 0, &max)) return Napi::Value();
+  if (!GetBatchMax(info, 2, &max)) return Napi::Value();
   if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
-  Napi::Array out = Napi::Array::New(env);
-  for (int i = 0; i < max; i++) {
-    Napi::Value m = RecvMsgOne(env);
-    if (m.IsEmpty()) {
-      if (i > 0) {
-        env.GetAndClearPendingException();
+  constexpr size_t kPoolMessageMax = 2048;
+  const size_t small = std::min(addon_->CopyThreshold(), kPoolMessageMax);
+  const size_t start = static_cast<size_t>(offset_arg);
+  size_t at = start;
+  RawMessage last;
+  bool have_last = false;
+  int failed = 0;
+  {
+    // Left before any JavaScript value is made below.
+    inproc_gate::Call gate(inproc_, inproc_gate::Call::kTry);
+    if (!gate.entered()) return env.Undefined();
+    for (int i = 0; i < max; i++) {
+      RawMessage m;
+      int err = RecvRawMessage(s_, &m);
+      if (err != 0) {
+        // Messages taken so far are not lost: hand them over; a failure
+        // shows again on the next call.
+        if (i == 0 && err != EAGAIN && err != EINTR) failed = err;
         break;
       }
-      return Napi::Value();
+      const size_t total = 8 + m.header_size + m.size;
+      if (m.header_size + m.size <= small && capacity - at >= total) {
+        uint8_t* p = base + at;
+        const uint32_t lengths[2] = {static_cast<uint32_t>(m.size),
+                                     static_cast<uint32_t>(m.header_size)};
+        for (int k = 0; k < 2; k++) {
+          for (int b = 0; b < 4; b++) p[k * 4 + b] = static_cast<uint8_t>(lengths[k] >> (8 * b));
+        }
+        if (m.header_size > 0) std::memcpy(p + 8, m.header, m.header_size);
+        if (m.size > 0) std::memcpy(p + 8 + m.header_size, m.body, m.size);
+        at += total;
+        FreeRawMessage(&m);
+        continue;
+      }
+      last = m;
+      have_last = true;
+      break;
     }
-    if (m.IsUndefined()) break;
-    out.Set(static_cast<uint32_t>(i), m);
   }
+  if (failed != 0) {
+    ThrowNnError(env, failed, "nn_recvmsg");
+    return Napi::Value();
+  }
+  if (at == start && !have_last) return env.Undefined();
+  Napi::Number end = Napi::Number::New(env, static_cast<double>(at));
+  if (!have_last) return end;
+  Napi::Object alone = Napi::Object::New(env);
+  alone.Set("body", BodyBuffer(env, last.body, last.size));
+  last.body = nullptr;  // now owned by the Buffer (or freed after copying)
+  alone.Set("header", Napi::Buffer<char>::Copy(env, last.header != nullptr ? last.header : "",
+                                               last.header_size));
+  FreeRawMessage(&last);
+  if (at == start) return alone;
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, end);
+  out.Set(1u, alone);
   return out;
 }
 

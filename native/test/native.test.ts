@@ -387,7 +387,21 @@ describe('native Socket.hold()/sendHeld()/discard()', () => {
   });
 });
 
-describe('native Socket.sendMsg()/recvMsgMany(), testing.recvMsg(socket)', () => {
+/** The raw messages recvMsgInto wrote into `pool` from `from` to `end`: lengths, header, body. */
+function cutRawPool(pool: Buffer, from: number, end: number): { body: Buffer; header: Buffer }[] {
+  const out: { body: Buffer; header: Buffer }[] = [];
+  for (let at = from; at < end;) {
+    const bodyLength = pool.readUInt32LE(at);
+    const headerLength = pool.readUInt32LE(at + 4);
+    const header = pool.subarray(at + 8, at + 8 + headerLength);
+    const body = pool.subarray(at + 8 + headerLength, at + 8 + headerLength + bodyLength);
+    out.push({ body, header });
+    at += 8 + headerLength + bodyLength;
+  }
+  return out;
+}
+
+describe('native Socket.sendMsg()/recvMsgInto(), testing.recvMsg(socket)', () => {
   it('a raw REP gets requests with their SP headers and answers through them', async () => {
     const where = inproc();
     const rep = socket('NN_REP', { raw: true });
@@ -409,16 +423,51 @@ describe('native Socket.sendMsg()/recvMsgMany(), testing.recvMsg(socket)', () =>
     expect(req1.send('q3')).toBe(true);
     await until(() => rep.poll(READABLE) === READABLE, 'readable');
     await sleep(10);
-    const many = await until(() => {
-      const got = rep.recvMsgMany(10);
-      return got.length > 0 ? got : undefined;
+    const pool = Buffer.alloc(256);
+    const all: { body: Buffer; header: Buffer }[] = [];
+    let at = 16;
+    await until(() => {
+      const end = rep.recvMsgInto(pool, at, 10);
+      if (typeof end === 'number') {
+        all.push(...cutRawPool(pool, at, end));
+        at = end;
+      } else expect(end).toBeUndefined();
+      return all.length === 2 ? true : undefined;
     }, 'raw requests');
-    const rest = many.length < 2 ? rep.recvMsgMany(10) : [];
-    const all = [...many, ...rest];
+    expect(pool.subarray(0, 16).every((b) => b === 0)).toBe(true); // nothing before `offset`
     expect(all.map((m) => m.body.toString()).sort()).toEqual(['q2', 'q3']);
     for (const m of all) expect(m.header.length).toBeGreaterThanOrEqual(4);
+    // Each header answers its own request.
+    for (const m of all) expect(rep.sendMsg(`re:${m.body}`, m.header)).toBe(true);
+    expect((await until(() => native.testing.recv(req2), 'reply 2')).toString()).toBe('re:q2');
+    expect((await until(() => native.testing.recv(req1), 'reply 3')).toString()).toBe('re:q3');
+    expect(rep.recvMsgInto(pool, 0, 10)).toBeUndefined();
     expect(native.testing.recvMsg(rep)).toBeUndefined();
-    expect(() => rep.recvMsgMany(0)).toThrow(RangeError);
+    expect(() => rep.recvMsgInto(pool, 0, 0)).toThrow(RangeError);
+    expect(() => rep.recvMsgInto(pool, 257, 1)).toThrow(RangeError);
+  });
+
+  it('a message that does not fit the pool comes alone, after those that do', async () => {
+    const where = inproc();
+    const rep = socket('NN_REP', { raw: true });
+    rep.bind(where);
+    const req = socket('NN_REQ', { raw: true });
+    req.connect(where);
+    const header = Buffer.from([0x80, 0, 0, 1]);
+    expect(req.sendMsg('small', header)).toBe(true);
+    expect(req.sendMsg(Buffer.alloc(4000, 7), Buffer.from([0x80, 0, 0, 2]))).toBe(true);
+    await until(() => rep.poll(READABLE) === READABLE, 'readable');
+    await sleep(10);
+    const pool = Buffer.alloc(64);
+    const got = await until(() => rep.recvMsgInto(pool, 0, 10), 'both');
+    expect(Array.isArray(got)).toBe(true);
+    const [end, alone] = got as [number, { body: Buffer; header: Buffer }];
+    const pooled = cutRawPool(pool, 0, end);
+    expect(pooled.map((m) => m.body.toString())).toEqual(['small']);
+    expect(pooled[0]!.header.subarray(-4)).toEqual(header);
+    expect(alone.body.length).toBe(4000);
+    expect(alone.body.every((b) => b === 7)).toBe(true);
+    expect(alone.header.subarray(-4)).toEqual(Buffer.from([0x80, 0, 0, 2]));
   });
 });
 

@@ -149,12 +149,12 @@ export class Exchanges<E extends Exchange> implements Consumer {
 
   // ---- the socket's consumer (see SocketBase.consume) -----------------------
 
-  /** @internal Answers are routed as they come, however many. */
+  /** The socket's consumer (see `SocketBase.consume`): answers are routed as they come, however many. */
   room(): number {
     return Infinity;
   }
 
-  /** @internal Routes an answer to its exchange; one without an open exchange is dropped. */
+  /** Routes an answer to its exchange; one without an open exchange is dropped. */
   take(message: RawMessage): void {
     const { header } = message;
     // A raw requester's header is the id alone (the library strips the rest).
@@ -163,7 +163,7 @@ export class Exchanges<E extends Exchange> implements Consumer {
     if (exchange !== undefined) exchange.answer(message.body);
   }
 
-  /** @internal The socket closed or terminated: every open exchange fails with `error`. */
+  /** The socket closed or terminated: every open exchange fails with `error`. */
   stop(error: unknown): void {
     const all = [...this.#open.values()];
     this.#open.clear();

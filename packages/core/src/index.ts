@@ -10,7 +10,7 @@ export {
   type SymbolUnit,
   type Version,
 } from './symbols.js';
-export type { OptionTypes, OptionValue } from './options.js';
+export type { OptionRange, OptionTypes, OptionValue } from './options.js';
 export { checkOperationOptions, checkMessage, type CheckedOperationOptions } from './args.js';
 export type {
   Endpoint,

@@ -114,9 +114,11 @@ export function optionSpec(name: string, syscall: string, level?: string): Optio
 
 /** The values an integer option takes, and why where the binding is stricter than C. */
 export interface OptionRange {
+  /** The smallest value taken. */
   readonly min: number;
-  /** Default: the largest C int. */
+  /** The largest value taken; default: the largest C int. */
   readonly max?: number;
+  /** Why values outside are refused, for the RangeError's message. */
   readonly why?: string;
 }
 

@@ -7,14 +7,30 @@ import type { NativeSocket } from './native.js';
 import type { RawMessage } from './types.js';
 
 const POOL_SIZE = 16 * 1024;
-/** A fresh pool when less is left than the largest pooled message takes (2 KiB and its length). */
-const POOL_MIN_FREE = 2048 + 4;
+/**
+ * A fresh pool when less is left than the largest pooled message takes: 2 KiB
+ * and its lengths (a body's, and a header's for a raw socket).
+ */
+const POOL_MIN_FREE = 2048 + 8;
 let pool: Buffer | undefined;
 let poolAt = 0;
 
 /** @internal Where the messages taken after the first one go, in order. */
 export interface Rest<T> {
   push(item: T): unknown;
+}
+
+/** The pool to take into, a fresh one when less is left than a message may take. */
+function currentPool(): Buffer {
+  if (pool === undefined || pool.length - poolAt < POOL_MIN_FREE) {
+    pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+    // As Node.js does for its own Buffer pool: transferring one message's
+    // `buffer` (postMessage, structuredClone) would detach the pool and
+    // empty every other message in it. Node.js copies it instead.
+    markAsUntransferable(pool.buffer);
+    poolAt = 0;
+  }
+  return pool;
 }
 
 /**
@@ -30,15 +46,7 @@ export function takeBodies(
   retry: boolean,
   rest: Rest<Buffer>,
 ): Buffer | undefined {
-  if (pool === undefined || pool.length - poolAt < POOL_MIN_FREE) {
-    pool = Buffer.allocUnsafeSlow(POOL_SIZE);
-    // As Node.js does for its own Buffer pool: transferring one message's
-    // `buffer` (postMessage, structuredClone) would detach the pool and
-    // empty every other message in it. Node.js copies it instead.
-    markAsUntransferable(pool.buffer);
-    poolAt = 0;
-  }
-  const into = pool;
+  const into = currentPool();
   const from = poolAt;
   const got = native.recvInto(into, from, max, retry);
   if (got === undefined) return undefined;
@@ -69,13 +77,43 @@ function cut(into: Buffer, from: number, end: number, rest: Rest<Buffer>): Buffe
 /**
  * @internal Takes up to `max` messages with their SP headers that a raw
  * socket has ready now: the first returned, the others pushed onto `rest`.
+ * Small ones come through the pool, as bodies do (see `takeBodies`).
  */
 export function takeRaw(
   native: NativeSocket,
   max: number,
   rest: Rest<RawMessage>,
 ): RawMessage | undefined {
-  const batch = native.recvMsgMany(max);
-  for (let i = 1; i < batch.length; i++) rest.push(batch[i]!);
-  return batch[0];
+  const into = currentPool();
+  const from = poolAt;
+  const got = native.recvMsgInto(into, from, max);
+  if (got === undefined) return undefined;
+  if (typeof got === 'number') return cutRaw(into, from, got, rest);
+  if (!Array.isArray(got)) return got; // one message too big for the pool
+  const first = cutRaw(into, from, got[0], rest);
+  rest.push(got[1]);
+  return first;
+}
+
+/**
+ * The messages the addon wrote into `into` from `from` to `end`, each as its
+ * body's length and its header's length (32-bit little-endian), the header,
+ * then the body: the first returned, the others pushed onto `rest`.
+ */
+function cutRaw(into: Buffer, from: number, end: number, rest: Rest<RawMessage>): RawMessage {
+  poolAt = end;
+  let first: RawMessage | undefined;
+  for (let at = from; at < end;) {
+    const bodyLength = into.readUInt32LE(at);
+    const headerStart = at + 8;
+    const bodyStart = headerStart + into.readUInt32LE(at + 4);
+    const message = {
+      body: into.subarray(bodyStart, bodyStart + bodyLength),
+      header: into.subarray(headerStart, bodyStart),
+    };
+    if (first === undefined) first = message;
+    else rest.push(message);
+    at = bodyStart + bodyLength;
+  }
+  return first!;
 }
