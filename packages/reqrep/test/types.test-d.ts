@@ -1,7 +1,15 @@
 // Type-level tests of @nanomsg-ts/reqrep: Req and Rep send and receive,
 // request() resolves with the reply, constructor options are checked.
 import { describe, expectTypeOf, test } from 'vitest';
-import { NanomsgError, Rep, Req, type RepOptions, type ReqOptions } from '@nanomsg-ts/reqrep';
+import {
+  NanomsgError,
+  Rep,
+  Req,
+  type RepOptions,
+  type ReqOptions,
+  type RequestHandler,
+  type ServeOptions,
+} from '@nanomsg-ts/reqrep';
 
 describe('Req', () => {
   test('sends and receives', () => {
@@ -56,5 +64,39 @@ describe('Rep', () => {
 
   test('NanomsgError is re-exported', () => {
     expectTypeOf<NanomsgError['syscall']>().toEqualTypeOf<string>();
+  });
+});
+
+describe('many exchanges at once', () => {
+  test('concurrent is a constructor option of Req and Rep, and a read-only flag', () => {
+    expectTypeOf<ReqOptions['concurrent']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<RepOptions['concurrent']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(Req).toBeConstructibleWith({ concurrent: true, resendInterval: 500 });
+    expectTypeOf(Rep).toBeConstructibleWith({ concurrent: true });
+    expectTypeOf<Req['concurrent']>().toEqualTypeOf<boolean>();
+    const req = new Req({ concurrent: true });
+    // @ts-expect-error concurrent is read-only
+    req.concurrent = false;
+    // @ts-expect-error concurrent is a boolean
+    void new Rep({ concurrent: 'yes' });
+  });
+
+  test('Rep.serve(handler, opts) resolves with nothing; the handler returns a message or a promise of one', () => {
+    expectTypeOf<Rep['serve']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<Rep['serve']>().parameter(0).toEqualTypeOf<RequestHandler>();
+    expectTypeOf<RequestHandler>().parameter(0).toEqualTypeOf<Buffer>();
+    expectTypeOf<ServeOptions['concurrency']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ServeOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+    const rep = new Rep();
+    expectTypeOf(rep.serve).toBeCallableWith((request: Buffer) => `re:${request}`);
+    expectTypeOf(rep.serve).toBeCallableWith(async () => new Uint8Array(1), {
+      concurrency: 1,
+      signal: AbortSignal.timeout(10),
+      onError: (error: unknown, request: Buffer) => void [error, request],
+    });
+    // @ts-expect-error a number is not a message
+    void rep.serve(() => 1);
+    // @ts-expect-error Req has no serve
+    void new Req().serve(() => 'x');
   });
 });

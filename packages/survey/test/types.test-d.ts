@@ -5,6 +5,7 @@ import {
   NanomsgError,
   Respondent,
   Surveyor,
+  type RequestHandler,
   type RespondentOptions,
   type SurveyorOptions,
 } from '@nanomsg-ts/survey';
@@ -64,5 +65,20 @@ describe('Respondent', () => {
 
   test('NanomsgError is re-exported', () => {
     expectTypeOf<NanomsgError>().toExtend<Error>();
+  });
+});
+
+describe('many exchanges at once', () => {
+  test('concurrent is a constructor option of Surveyor and Respondent', () => {
+    expectTypeOf<SurveyorOptions['concurrent']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<RespondentOptions['concurrent']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(Surveyor).toBeConstructibleWith({ concurrent: true, deadline: 200 });
+    expectTypeOf<Surveyor['concurrent']>().toEqualTypeOf<boolean>();
+  });
+
+  test('Respondent.serve takes a handler; Surveyor has none', () => {
+    expectTypeOf<Respondent['serve']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<Respondent['serve']>().parameter(0).toEqualTypeOf<RequestHandler>();
+    expectTypeOf<Surveyor>().not.toHaveProperty('serve');
   });
 });
