@@ -26,6 +26,37 @@ void FreeMessage(Napi::Env env, char* data, void* hint) {
       env, -static_cast<int64_t>(reinterpret_cast<uintptr_t>(hint)));
 }
 
+// The largest message written into core's pool (above it, a Buffer of its own).
+constexpr size_t kPoolMessageMax = 2048;
+
+// The arguments recvInto and recvMsgInto share: the pool, where in it to
+// start writing, and how many messages to take at most.
+struct PoolArgs {
+  uint8_t* base;
+  size_t capacity;
+  size_t start;
+  int max;
+};
+
+bool GetPoolArgs(const Napi::CallbackInfo& info, PoolArgs* out) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBuffer()) {
+    ThrowTypeError(env, "pool must be a Buffer");
+    return false;
+  }
+  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
+  out->base = pool.Data();
+  out->capacity = pool.Length();
+  int offset;
+  if (!GetInt(info, 1, &offset)) return false;
+  if (offset < 0 || static_cast<size_t>(offset) > out->capacity) {
+    ThrowRangeError(env, "offset must be within the pool");
+    return false;
+  }
+  out->start = static_cast<size_t>(offset);
+  return GetBatchMax(info, 2, &out->max);
+}
+
 }  // namespace
 
 int Socket::RecvFirst(bool retry, void** msg) {
@@ -97,26 +128,15 @@ Napi::Value Socket::Recv(Napi::Env env, bool retry) {
 // handed out.
 Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsBuffer()) {
-    ThrowTypeError(env, "pool must be a Buffer");
-    return Napi::Value();
-  }
-  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
-  uint8_t* base = pool.Data();
-  const size_t capacity = pool.Length();
-  int offset_arg;
-  if (!GetInt(info, 1, &offset_arg)) return Napi::Value();
-  if (offset_arg < 0 || static_cast<size_t>(offset_arg) > capacity) {
-    ThrowRangeError(env, "offset must be within the pool");
-    return Napi::Value();
-  }
-  int max;
-  if (!GetBatchMax(info, 2, &max)) return Napi::Value();
+  PoolArgs args;
+  if (!GetPoolArgs(info, &args)) return Napi::Value();
+  uint8_t* base = args.base;
+  const size_t capacity = args.capacity;
+  const int max = args.max;
   const bool retry = OptionalFlag(info, 3, true);
   if (!CheckOpen(env, "nn_recv")) return Napi::Value();
-  constexpr size_t kPoolMessageMax = 2048;
   const size_t small = std::min(addon_->CopyThreshold(), kPoolMessageMax);
-  const size_t start = static_cast<size_t>(offset_arg);
+  const size_t start = args.start;
   size_t at = start;
   void* last = nullptr;
   size_t last_len = 0;
@@ -199,25 +219,14 @@ Napi::Value Socket::RecvMsg(Napi::Env env) {
 // with { body, header } for a message that does not go into the pool.
 Napi::Value Socket::RecvMsgInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsBuffer()) {
-    ThrowTypeError(env, "pool must be a Buffer");
-    return Napi::Value();
-  }
-  Napi::Buffer<uint8_t> pool = info[0].As<Napi::Buffer<uint8_t>>();
-  uint8_t* base = pool.Data();
-  const size_t capacity = pool.Length();
-  int offset_arg;
-  if (!GetInt(info, 1, &offset_arg)) return Napi::Value();
-  if (offset_arg < 0 || static_cast<size_t>(offset_arg) > capacity) {
-    ThrowRangeError(env, "offset must be within the pool");
-    return Napi::Value();
-  }
-  int max;
-  if (!GetBatchMax(info, 2, &max)) return Napi::Value();
+  PoolArgs args;
+  if (!GetPoolArgs(info, &args)) return Napi::Value();
+  uint8_t* base = args.base;
+  const size_t capacity = args.capacity;
+  const int max = args.max;
   if (!CheckOpen(env, "nn_recvmsg")) return Napi::Value();
-  constexpr size_t kPoolMessageMax = 2048;
   const size_t small = std::min(addon_->CopyThreshold(), kPoolMessageMax);
-  const size_t start = static_cast<size_t>(offset_arg);
+  const size_t start = args.start;
   size_t at = start;
   RawMessage last;
   bool have_last = false;

@@ -64,10 +64,28 @@ export function checkOperationOptions(opts: OperationOptions | undefined): Check
   checkObject(opts, 'options');
   const { timeout, signal } = opts;
   if (timeout !== undefined) checkTimeout(timeout, 'timeout');
+  checkSignal(signal);
+  return timeout === undefined && signal === undefined ? NO_OPTIONS : { timeout, signal };
+}
+
+/** @internal Throws unless `signal` is undefined or an AbortSignal. */
+export function checkSignal(signal: unknown): AbortSignal | undefined {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal');
   }
-  return timeout === undefined && signal === undefined ? NO_OPTIONS : { timeout, signal };
+  return signal;
+}
+
+/**
+ * A copy of a message whose bytes the caller may change while the binding
+ * still needs them (a send that waits, a request that may be resent);
+ * strings, immutable, are kept as they are. For protocol packages too.
+ */
+export function copyMessage<T extends Message>(m: T): T extends string ? string : Buffer;
+export function copyMessage(m: Message): Message {
+  if (typeof m === 'string') return m;
+  if (m instanceof ArrayBuffer) return Buffer.from(new Uint8Array(m));
+  return Buffer.from(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
 }
 
 /**

@@ -11,7 +11,12 @@ export {
   type Version,
 } from './symbols.js';
 export type { OptionRange, OptionTypes, OptionValue } from './options.js';
-export { checkOperationOptions, checkMessage, type CheckedOperationOptions } from './args.js';
+export {
+  checkOperationOptions,
+  checkMessage,
+  copyMessage,
+  type CheckedOperationOptions,
+} from './args.js';
 export type {
   Endpoint,
   Message,

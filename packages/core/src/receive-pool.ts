@@ -48,7 +48,21 @@ export function takeBodies(
 ): Buffer | undefined {
   const into = currentPool();
   const from = poolAt;
-  const got = native.recvInto(into, from, max, retry);
+  return split(native.recvInto(into, from, max, retry), into, from, rest, cut);
+}
+
+/**
+ * What `recvInto` or `recvMsgInto` returned, as the first message (the others
+ * onto `rest`): nothing, the end of what went into the pool (`cut` cuts it),
+ * a message alone, or both.
+ */
+function split<T>(
+  got: number | T | [end: number, alone: T] | undefined,
+  into: Buffer,
+  from: number,
+  rest: Rest<T>,
+  cut: (into: Buffer, from: number, end: number, rest: Rest<T>) => T,
+): T | undefined {
   if (got === undefined) return undefined;
   if (typeof got === 'number') return cut(into, from, got, rest);
   if (!Array.isArray(got)) return got; // one message too big for the pool
@@ -86,13 +100,7 @@ export function takeRaw(
 ): RawMessage | undefined {
   const into = currentPool();
   const from = poolAt;
-  const got = native.recvMsgInto(into, from, max);
-  if (got === undefined) return undefined;
-  if (typeof got === 'number') return cutRaw(into, from, got, rest);
-  if (!Array.isArray(got)) return got; // one message too big for the pool
-  const first = cutRaw(into, from, got[0], rest);
-  rest.push(got[1]);
-  return first;
+  return split(native.recvMsgInto(into, from, max), into, from, rest, cutRaw);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import {
   checkOperationOptions,
+  copyMessage,
   isBytes,
   isMessage,
   notAMessage,
@@ -38,14 +39,6 @@ function bytesOf(m: Message): Uint8Array {
   if (typeof m === 'string') return Buffer.from(m, 'utf8');
   if (m instanceof ArrayBuffer) return new Uint8Array(m);
   return new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
-}
-
-/** A copy of a message whose bytes the caller may change while it waits in our queue. */
-function snapshot<T extends Message>(m: T): T extends string ? string : Buffer;
-function snapshot(m: Message): Message {
-  if (typeof m === 'string') return m;
-  if (m instanceof ArrayBuffer) return Buffer.from(new Uint8Array(m.slice(0)));
-  return Buffer.from(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
 }
 
 /** @internal The send queue of one socket: sends keep their order; a waiting one is copied first. */
@@ -148,9 +141,9 @@ export class SendQueue {
       const item: PendingSend = {
         resolve,
         reject,
-        message: held === undefined ? snapshot(message) : undefined,
+        message: held === undefined ? copyMessage(message) : undefined,
         held,
-        header: header === undefined ? undefined : snapshot(header),
+        header: header === undefined ? undefined : copyMessage(header),
         timer: undefined,
         signal: checked.signal,
         onAbort: undefined,

@@ -3,7 +3,7 @@
 // keeps only the last request's return path); on a raw one up to
 // `concurrency` at once, each reply sent with its request's SP header.
 import process from 'node:process';
-import { checkObject, isMessage, notAMessage } from './args.js';
+import { checkMessage, checkObject, checkSignal } from './args.js';
 import { NanomsgError } from './errors.js';
 import type { Consumer } from './receive-queue.js';
 import type { Message, OperationOptions, RawMessage, RawMessageInit } from './types.js';
@@ -56,9 +56,7 @@ export function checkServe(
   if (typeof handler !== 'function') throw new TypeError('handler must be a function');
   if (opts !== undefined) checkObject(opts, 'options');
   const { concurrency, signal, onError } = opts ?? {};
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
+  checkSignal(signal);
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError('onError must be a function');
   }
@@ -111,11 +109,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function checkReply(reply: unknown): Message {
-  if (!isMessage(reply)) throw notAMessage("the handler's result");
-  return reply;
-}
-
 /** True for the error a receive or send gets because the socket closed. */
 function closedError(io: ServeIo, error: unknown): boolean {
   return io.isClosed() && NanomsgError.isInstance(error) && error.code === 'EBADF';
@@ -137,7 +130,7 @@ export async function serveOneAtATime(
     }
     let reply: Message;
     try {
-      reply = checkReply(await run(handler, request));
+      reply = checkMessage(await run(handler, request), "the handler's result");
     } catch (error) {
       tell(report, error, request);
       continue;
@@ -193,7 +186,7 @@ export function serveConcurrently(
     const reply = (request: RawMessage, result: unknown): void => {
       let body: Message;
       try {
-        body = checkReply(result);
+        body = checkMessage(result, "the handler's result");
       } catch (error) {
         failed(request.body)(error);
         return;

@@ -5,6 +5,7 @@ import {
   Exchange,
   checkMessage,
   checkOperationOptions,
+  copyMessage,
   type Exchanges,
   type Message,
   type OperationOptions,
@@ -17,13 +18,6 @@ export interface RequestIo {
   sendMessage(message: RawMessageInit, opts?: OperationOptions): Promise<void>;
   resendInterval(): number;
   receiveTimeout(): number;
-}
-
-/** A copy of the caller's bytes, which may change before a resend; strings are immutable. */
-function keep(message: Message): Message {
-  if (typeof message === 'string') return message;
-  if (message instanceof ArrayBuffer) return Buffer.from(new Uint8Array(message));
-  return Buffer.from(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
 }
 
 /** One request in flight. */
@@ -72,7 +66,8 @@ export class Requests {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     try {
-      body = keep(checkMessage(message, 'message'));
+      // The caller may change its bytes before a resend.
+      body = copyMessage(checkMessage(message, 'message'));
       ({ timeout, signal } = checkOperationOptions(opts));
     } catch (error) {
       return Promise.reject(error);
