@@ -199,6 +199,10 @@ for (const cell of cells) {
     cpuMedians[cell.id][impl] = {
       measuring: median(rs.map((r) => r.cpuUsPerMsg)),
       sender: median(rs.map((r) => r.senderCpuUsPerMsg)),
+      server: median(rs.map((r) => r.serverCpuUsPerMsg)),
+      measuringMain: median(rs.map((r) => r.mainCpuUsPerMsg)),
+      senderMain: median(rs.map((r) => r.senderMainCpuUsPerMsg)),
+      serverMain: median(rs.map((r) => r.serverMainCpuUsPerMsg)),
     };
   }
 }
@@ -305,6 +309,17 @@ function ratio(a, b) {
 const rx = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
 
 const thrImpls = impls;
+/** A side's CPU: all threads, and the main thread's part in brackets when known. */
+const cpuCell = (all, main) =>
+  Number.isFinite(main) && main > 0 ? `${fmt(all)} (${fmt(main)})` : fmt(all);
+/** One CPU table cell: the measuring side, then the other (`otherKey`) unless inproc. */
+function cpuPair(cell, impl, otherKey) {
+  const c = cpuMedians[cell.id][impl];
+  if (!c || !Number.isFinite(c.measuring)) return 'n/a';
+  const first = cpuCell(c.measuring, c.measuringMain);
+  if (cell.transport === 'inproc' || !Number.isFinite(c[otherKey])) return first;
+  return `${first} / ${cpuCell(c[otherKey], c[`${otherKey}Main`])}`;
+}
 const latImpls = impls.filter((i) => !IMPLS[i].thrOnly && !IMPLS[i].inprocThrOnly);
 
 function mainTables(pattern) {
@@ -389,17 +404,11 @@ if (cells.some((c) => c.pattern === 'thr')) {
   for (const cell of cells.filter((c) => c.pattern === 'thr')) {
     cpuRows.push([
       `${cell.transport} ${sizeLabel(cell.size)}`,
-      ...thrImpls.map((i) => {
-        const c = cpuMedians[cell.id][i];
-        if (!c || !Number.isFinite(c.measuring)) return 'n/a';
-        return cell.transport === 'inproc'
-          ? fmt(c.measuring)
-          : `${fmt(c.measuring)} / ${fmt(c.sender)}`;
-      }),
+      ...thrImpls.map((i) => cpuPair(cell, i, 'sender')),
     ]);
   }
   printTable(
-    'Throughput, CPU microseconds per message (median; ipc/tcp: PULL process / PUSH process, inproc: the one process; all threads)',
+    'Throughput, CPU microseconds per message (median; ipc/tcp: PULL process / PUSH process, inproc: the one process; all threads, the main thread in brackets)',
     cpuRows,
   );
 }
@@ -409,52 +418,52 @@ if (cells.some((c) => c.pattern === 'lat')) {
     mainTables('lat'),
   );
   printTable('Round trip, ours / other bindings (lower is better for ours)', versusTables('lat'));
+  const latCpuRows = [['cell', ...latImpls.map((i) => IMPLS[i].label)]];
+  for (const cell of cells.filter((c) => c.pattern === 'lat')) {
+    latCpuRows.push([
+      `${cell.transport} ${sizeLabel(cell.size)}`,
+      ...latImpls.map((i) => cpuPair(cell, i, 'server')),
+    ]);
+  }
+  printTable(
+    'Round trip, CPU microseconds per round trip (median; ipc/tcp: REQ process / REP process, inproc: the one process; all threads, the main thread in brackets)',
+    latCpuRows,
+  );
 }
 
-// targets
+// targets (issue 14): against C, and against the best other Node.js binding
 const targets = [];
-function target(name, cellIds, impl, test, want) {
+function target(name, cellIds, impl, test, want, versus = 'c') {
   for (const id of cellIds) {
     const m = medians[id];
-    if (!m || !Number.isFinite(m[impl]) || !Number.isFinite(m.c)) continue;
-    const r = ratio(m[impl], m.c);
-    targets.push({ name, cell: id, impl, ratio: r, want, pass: test(r) });
+    if (!m || !Number.isFinite(m[impl]) || !Number.isFinite(m[versus])) continue;
+    const r = ratio(m[impl], m[versus]);
+    targets.push({ name, cell: id, impl, versus, ratio: r, want, pass: test(r) });
   }
 }
 const ids = (pattern, transports, sizes) =>
   transports.flatMap((t) => sizes.map((s) => `${pattern}/${t}/${s}`));
+const small = [64, KiB];
 for (const impl of ['ours-user', 'ours-iter']) {
   if (!impls.includes(impl)) continue;
-  target(
-    'throughput >= 0.9x C',
-    ids('thr', ['ipc', 'tcp'], [64, KiB]),
-    impl,
-    (r) => r >= 0.9,
-    '>= 0.9x',
-  );
-  target(
-    'throughput >= 0.8x C',
-    ids('thr', ['ipc', 'tcp'], [64 * KiB]),
-    impl,
-    (r) => r >= 0.8,
-    '>= 0.8x',
-  );
+  const thr = ids('thr', ['ipc', 'tcp'], small);
+  target('throughput >= 0.85x C', thr, impl, (r) => r >= 0.85, '>= 0.85x');
+  target('throughput >= 1.2x zeromq.js', thr, impl, (r) => r >= 1.2, '>= 1.2x', 'zeromq');
+  const big = ids('thr', ['ipc', 'tcp'], [64 * KiB]);
+  target('throughput >= 0.8x C', big, impl, (r) => r >= 0.8, '>= 0.8x');
 }
 for (const impl of ['ours-user', 'ours-fast']) {
   if (!impls.includes(impl)) continue;
-  target(
-    'round trip <= 1.3x C',
-    ids('lat', TRANSPORTS, [64, KiB]),
-    impl,
-    (r) => r <= 1.3,
-    '<= 1.3x',
-  );
+  const lat = ids('lat', ['ipc', 'tcp'], small);
+  target('round trip <= 1.3x C', lat, impl, (r) => r <= 1.3, '<= 1.3x');
+  target('round trip <= 0.9x zeromq.js', lat, impl, (r) => r <= 0.9, '<= 0.9x', 'zeromq');
   target('inproc >= 3x C', ids('thr', ['inproc'], SIZES), impl, (r) => r >= 3, '>= 3x');
 }
 if (targets.length > 0) {
-  const rows = [['target', 'cell', 'impl', 'ratio to C', 'met']];
+  const rows = [['target', 'cell', 'impl', 'ratio', 'met']];
   for (const t of targets) {
-    rows.push([t.name, t.cell, IMPLS[t.impl].label, rx(t.ratio), t.pass ? 'yes' : 'NO']);
+    const to = `${rx(t.ratio)} of ${IMPLS[t.versus].label}`;
+    rows.push([t.name, t.cell, IMPLS[t.impl].label, to, t.pass ? 'yes' : 'NO']);
   }
   printTable('Targets (ratios from this run)', rows);
 }

@@ -9,7 +9,7 @@
 // Line protocol (stdout), the same as the C baseline (c/nnbench.c): a binding
 // side prints READY once bound; a connecting side prints LOADED and connects
 // when it reads "go ADDR"; the measuring side prints RESULT {json}. When the
-// run is ended (stdin "end" or its end), a PUSH prints CPU {json}, and the run
+// run is ended (stdin "end" or its end), a PUSH or REP prints CPU {json}, and the run
 // prints DONE once its sockets are closed. Failures: ERROR {json}.
 //
 // impl: ours-user  nanomsg-ts as users write it: awaited send, for-await receive,
@@ -20,6 +20,7 @@
 //       node-nanomsg  npm nanomsg@4.2.1 (its 'data' events and queued send)
 //       zeromq     zeromq.js 6 with its own PUSH/PULL and REQ/REP
 // mode: thr-recv, thr-send, lat-rep, lat-req, thr-inproc, lat-inproc
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,12 +28,39 @@ import { depsDir } from './common.mjs';
 
 const out = (line) => process.stdout.write(`${line}\n`);
 
-/** Wall and CPU (whole process: all threads) time of a stretch: start(), then stop(start). */
-const start = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
+/**
+ * CPU seconds of the main thread alone (the JavaScript thread, which calls the
+ * library), from Linux's per-thread counters (clock ticks, 10 ms); NaN
+ * elsewhere. The rest of the process's time is the library's worker thread
+ * and V8's and libuv's threads.
+ */
+const mainStat = `/proc/self/task/${process.pid}/stat`;
+function mainCpu() {
+  try {
+    const stat = readFileSync(mainStat, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Wall and CPU (whole process: all threads; and the main thread) time of a stretch: start(), then stop(start). */
+const start = () => ({ wall: performance.now(), cpu: process.cpuUsage(), main: mainCpu() });
 function stop(from) {
   const cpu = process.cpuUsage(from.cpu);
-  return { elapsed: (performance.now() - from.wall) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  return {
+    elapsed: (performance.now() - from.wall) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    main: mainCpu() - from.main,
+  };
 }
+
+/** CPU microseconds per message: the whole process's, and the main thread's. */
+const perMessage = ({ cpu, main }, n) => ({
+  cpuUsPerMsg: (cpu * 1e6) / n,
+  mainCpuUsPerMsg: (main * 1e6) / n,
+});
 
 function errorLine(error) {
   const code = error?.code ?? (error?.errno === undefined ? undefined : String(error.errno));
@@ -65,7 +93,8 @@ class Run {
     this.count = spec.count ?? 0;
     this.warm = spec.warm ?? 0;
     this.closers = [];
-    this.sendingFrom = undefined;
+    /** Where the CPU time a PUSH (from "go") or a REP (from now) reports is counted from. */
+    this.cpuFrom = spec.mode === 'lat-rep' ? start() : undefined;
     this.ended = new Promise((resolve) => (this.end = resolve));
     this.goWaiter = undefined;
     this.failed = false;
@@ -80,23 +109,23 @@ class Run {
     if (m.length !== this.size) throw new Error(`got ${m.length} bytes, expected ${this.size}`);
   }
 
-  reportThr({ elapsed, cpu }) {
+  reportThr(timing) {
     const { size, count } = this;
-    const result = { size, count, elapsed, msgsPerSec: count / elapsed };
-    out(`RESULT ${JSON.stringify({ ...result, cpuUsPerMsg: (cpu * 1e6) / count })}`);
+    const result = { size, count, elapsed: timing.elapsed, msgsPerSec: count / timing.elapsed };
+    out(`RESULT ${JSON.stringify({ ...result, ...perMessage(timing, count) })}`);
   }
 
-  reportLat({ elapsed, cpu }) {
+  reportLat(timing) {
     const { size, count } = this;
-    const result = { size, count, elapsed, rttUs: (elapsed * 1e6) / count };
-    out(`RESULT ${JSON.stringify({ ...result, cpuUsPerMsg: (cpu * 1e6) / count })}`);
+    const result = { size, count, elapsed: timing.elapsed, rttUs: (timing.elapsed * 1e6) / count };
+    out(`RESULT ${JSON.stringify({ ...result, ...perMessage(timing, count) })}`);
   }
 
   /** Prints LOADED and resolves with the address from "go ADDR". */
   addressWhenTold() {
     out('LOADED');
     return new Promise((resolve) => (this.goWaiter = resolve)).then((addr) => {
-      this.sendingFrom = start();
+      this.cpuFrom = start();
       return addr;
     });
   }
@@ -115,12 +144,12 @@ class Run {
     this.end();
   }
 
-  /** Closes what the run opened; a PUSH first reports its CPU per message. */
+  /** Closes what the run opened; a PUSH first reports its CPU per message, a REP per round trip. */
   async finish() {
     this.finishing = true;
-    if (this.sendingFrom !== undefined && this.spec.mode === 'thr-send' && !this.failed) {
-      const { cpu } = stop(this.sendingFrom);
-      out(`CPU ${JSON.stringify({ cpuUsPerMsg: (cpu * 1e6) / (this.warm + this.count) })}`);
+    const { mode } = this.spec;
+    if (this.cpuFrom !== undefined && (mode === 'thr-send' || mode === 'lat-rep') && !this.failed) {
+      out(`CPU ${JSON.stringify(perMessage(stop(this.cpuFrom), this.warm + this.count))}`);
     }
     for (const close of this.closers.splice(0)) {
       try {

@@ -152,7 +152,7 @@ function cArgs(m, role, addr) {
     'thr:bind': ['thr-recv', addr, size, count, warm],
     'thr:connect': ['thr-send', size, warm + count],
     'thr:inproc': ['thr-inproc', size, count, warm],
-    'lat:bind': ['lat-rep', addr, size],
+    'lat:bind': ['lat-rep', addr, size, warm + count],
     'lat:connect': ['lat-req', size, count, warm],
     'lat:inproc': ['lat-inproc', size, count, warm],
   }[`${pattern}:${role}`];
@@ -263,7 +263,8 @@ class Side {
     }
     // A wrapped C side (perf, strace) ends with its stdin: a signal would
     // reach the wrapper, which then loses what it recorded.
-    const signal = this.isC && this.role !== 'connect' && !this.wrap;
+    // A C REP ends with its stdin too: it reports its CPU time then.
+    const signal = this.isC && this.role !== 'connect' && !this.wrap && this.m.pattern !== 'lat';
     await child.stop(this.isC ? 2000 : 10_000, { signal });
   }
 
@@ -305,10 +306,14 @@ export async function measure(m, opts) {
   } finally {
     await Promise.all(sides.map((s) => s.finish()));
   }
-  // A PUSH reports its CPU time per message when its run ends.
-  const cpuLine = connector.cpuLine();
+  // A PUSH reports its CPU time per message, a REP per round trip, when its run ends.
+  const reporter = m.pattern === 'thr' ? connector : sides[1];
+  const cpuLine = reporter?.cpuLine();
   if (cpuLine !== undefined && !result.error) {
-    result.senderCpuUsPerMsg = parseLine(cpuLine).data?.cpuUsPerMsg;
+    const cpu = parseLine(cpuLine).data;
+    const role = m.pattern === 'thr' ? 'sender' : 'server';
+    result[`${role}CpuUsPerMsg`] = cpu?.cpuUsPerMsg;
+    result[`${role}MainCpuUsPerMsg`] = cpu?.mainCpuUsPerMsg;
   }
   return result;
 }
