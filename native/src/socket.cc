@@ -62,15 +62,8 @@ Napi::Function Socket::Define(Napi::Env env) {
                          InstanceMethod<&Socket::SetBytesOption>("setBytesOption"),
                          InstanceMethod<&Socket::GetIntOption>("getIntOption"),
                          InstanceMethod<&Socket::GetStringOption>("getStringOption"),
-                         InstanceMethod<&Socket::Send>("send"),
-                         InstanceMethod<&Socket::RecvInto>("recvInto"),
-                         InstanceMethod<&Socket::SendMsg>("sendMsg"),
-                         InstanceMethod<&Socket::Hold>("hold"),
-                         InstanceMethod<&Socket::SendHeld>("sendHeld"),
                          InstanceMethod<&Socket::Discard>("discard"),
-                         InstanceMethod<&Socket::RecvMsgInto>("recvMsgInto"),
                          InstanceMethod<&Socket::PollNow>("poll"),
-                         InstanceMethod<&Socket::Watch>("watch"),
                          InstanceMethod<&Socket::Statistic>("statistic"),
                          InstanceMethod<&Socket::Close>("close"),
                      });
@@ -103,9 +96,48 @@ Socket::Socket(const Napi::CallbackInfo& info)
   // Weak until a watcher runs: an idle socket must not keep itself alive.
   on_ready_ = Napi::Reference<Napi::Function>::New(info[2].As<Napi::Function>(), 0);
   addon_->Track(this);
+  BindHotMethods(info.This().As<Napi::Object>());
+}
+
+// The methods called per message or per wake-up are functions of the object's
+// own, each bound to this Socket through its function data: an ObjectWrap
+// method finds its Socket with napi_unwrap, a private-property lookup that V8
+// does on its slow path, at every call. A bound function outliving the
+// Socket (taken off a collected object) fails with EBADF.
+template <Napi::Value (Socket::*Method)(const Napi::CallbackInfo&)>
+Napi::Function Socket::Bound(Napi::Env env, const char* name, const char* syscall,
+                             std::shared_ptr<Self> self) {
+  return Napi::Function::New(
+      env,
+      [self, syscall](const Napi::CallbackInfo& info) -> Napi::Value {
+        Socket* socket = self->socket;
+        if (socket == nullptr) {
+          ThrowNnError(info.Env(), EBADF, syscall);
+          return Napi::Value();
+        }
+        return (socket->*Method)(info);
+      },
+      name);
+}
+
+void Socket::BindHotMethods(Napi::Object object) {
+  Napi::Env env = object.Env();
+  self_ = std::make_shared<Self>(Self{this});
+  using Desc = Napi::PropertyDescriptor;
+  object.DefineProperties({
+      Desc::Value("send", Bound<&Socket::Send>(env, "send", "nn_send", self_)),
+      Desc::Value("sendMsg", Bound<&Socket::SendMsg>(env, "sendMsg", "nn_sendmsg", self_)),
+      Desc::Value("hold", Bound<&Socket::Hold>(env, "hold", "nn_send", self_)),
+      Desc::Value("sendHeld", Bound<&Socket::SendHeld>(env, "sendHeld", "nn_send", self_)),
+      Desc::Value("recvInto", Bound<&Socket::RecvInto>(env, "recvInto", "nn_recv", self_)),
+      Desc::Value("recvMsgInto",
+                  Bound<&Socket::RecvMsgInto>(env, "recvMsgInto", "nn_recvmsg", self_)),
+      Desc::Value("watch", Bound<&Socket::Watch>(env, "watch", "nn_getsockopt", self_)),
+  });
 }
 
 Socket::~Socket() {
+  if (self_) self_->socket = nullptr;
   if (addon_ != nullptr) addon_->Untrack(this);
   StopWatchers();
   held_.Clear();

@@ -102,7 +102,17 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void PauseWatchers();
   static void OnReady(void* owner, int event);
 
+  // The per-message methods, bound to this socket (see BindHotMethods).
+  struct Self {
+    Socket* socket;
+  };
+  void BindHotMethods(Napi::Object object);
+  template <Napi::Value (Socket::*Method)(const Napi::CallbackInfo&)>
+  static Napi::Function Bound(Napi::Env env, const char* name, const char* syscall,
+                              std::shared_ptr<Self> self);
+
   Addon* addon_;
+  std::shared_ptr<Self> self_;
   int s_ = -1;
   // Copies of messages that wait in core's send queue (hold), by id, as
   // nn_allocmsg chunks handed to nn_send with NN_MSG (no second copy).

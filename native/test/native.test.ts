@@ -578,6 +578,32 @@ describe('native Socket.close()', () => {
   });
 });
 
+describe('native Socket: per-message methods bound to their socket', () => {
+  it('are own functions that work without `this`, and throw EBADF once the socket was collected', async () => {
+    let s: NativeSocket | undefined = new native.Socket(sym('AF_SP'), sym('NN_PUSH'), () => {});
+    const { send, recvInto, watch } = s;
+    expect(Object.hasOwn(s, 'send')).toBe(true);
+    // Called detached: the function knows its socket (no peer: not taken).
+    expect(send('x')).toBe(false);
+    s = undefined;
+    await until(() => {
+      globalThis.gc!();
+      try {
+        send('x');
+        return false;
+      } catch (error) {
+        return (error as { code?: string }).code === 'EBADF';
+      }
+    }, 'the socket to be collected');
+    expect(thrown(() => send('x'))).toMatchObject({ code: 'EBADF', syscall: 'nn_send' });
+    expect(thrown(() => recvInto(Buffer.alloc(64), 0, 1))).toMatchObject({
+      code: 'EBADF',
+      syscall: 'nn_recv',
+    });
+    expect(thrown(() => watch(READABLE))).toMatchObject({ code: 'EBADF' });
+  });
+});
+
 describe('native device()', () => {
   it('forwards between two raw sockets; rejects EBADF when one is closed', async () => {
     const front = inproc();
