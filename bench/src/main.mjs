@@ -312,6 +312,17 @@ const thrImpls = impls;
 /** A side's CPU: all threads, and the main thread's part in brackets when known. */
 const cpuCell = (all, main) =>
   Number.isFinite(main) && main > 0 ? `${fmt(all)} (${fmt(main)})` : fmt(all);
+/** The CPU table of `pattern`'s cells: each side's CPU per message or round trip. */
+function cpuTable(pattern, list, otherKey) {
+  const rows = [['cell', ...list.map((i) => IMPLS[i].label)]];
+  for (const cell of cells.filter((c) => c.pattern === pattern)) {
+    rows.push([
+      `${cell.transport} ${sizeLabel(cell.size)}`,
+      ...list.map((i) => cpuPair(cell, i, otherKey)),
+    ]);
+  }
+  return rows;
+}
 /** One CPU table cell: the measuring side, then the other (`otherKey`) unless inproc. */
 function cpuPair(cell, impl, otherKey) {
   const c = cpuMedians[cell.id][impl];
@@ -400,16 +411,9 @@ if (cells.some((c) => c.pattern === 'thr')) {
   }
   printTable('Throughput, MiB/s', bw);
   printTable('Throughput, ours / other bindings (higher is better for ours)', versusTables('thr'));
-  const cpuRows = [['cell', ...thrImpls.map((i) => IMPLS[i].label)]];
-  for (const cell of cells.filter((c) => c.pattern === 'thr')) {
-    cpuRows.push([
-      `${cell.transport} ${sizeLabel(cell.size)}`,
-      ...thrImpls.map((i) => cpuPair(cell, i, 'sender')),
-    ]);
-  }
   printTable(
     'Throughput, CPU microseconds per message (median; ipc/tcp: PULL process / PUSH process, inproc: the one process; all threads, the main thread in brackets)',
-    cpuRows,
+    cpuTable('thr', thrImpls, 'sender'),
   );
 }
 if (cells.some((c) => c.pattern === 'lat')) {
@@ -418,16 +422,9 @@ if (cells.some((c) => c.pattern === 'lat')) {
     mainTables('lat'),
   );
   printTable('Round trip, ours / other bindings (lower is better for ours)', versusTables('lat'));
-  const latCpuRows = [['cell', ...latImpls.map((i) => IMPLS[i].label)]];
-  for (const cell of cells.filter((c) => c.pattern === 'lat')) {
-    latCpuRows.push([
-      `${cell.transport} ${sizeLabel(cell.size)}`,
-      ...latImpls.map((i) => cpuPair(cell, i, 'server')),
-    ]);
-  }
   printTable(
     'Round trip, CPU microseconds per round trip (median; ipc/tcp: REQ process / REP process, inproc: the one process; all threads, the main thread in brackets)',
-    latCpuRows,
+    cpuTable('lat', latImpls, 'server'),
   );
 }
 
