@@ -90,18 +90,18 @@ static void connect_when_told(int s) {
 // never outlives a driver that died. A PUSH first reports its CPU time per
 // message (from "go" to the end), a REP per round trip it served (from ready
 // to the end).
-static double send_c0 = -1, send_m0 = 0;
-static long send_total = 0;
+static double cpu_c0 = -1, cpu_m0 = 0;
+static long cpu_total = 0;
 
 static void *stdin_watch(void *arg) {
   (void)arg;
   int c;
   while ((c = getchar()) != EOF) {
   }
-  if (send_c0 >= 0) {
+  if (cpu_c0 >= 0) {
     printf("CPU {\"cpuUsPerMsg\":%.4f,\"mainCpuUsPerMsg\":%.4f}\n",
-           (cpu_s() - send_c0) * 1e6 / (double)send_total,
-           (main_cpu_s() - send_m0) * 1e6 / (double)send_total);
+           (cpu_s() - cpu_c0) * 1e6 / (double)cpu_total,
+           (main_cpu_s() - cpu_m0) * 1e6 / (double)cpu_total);
     fflush(stdout);
   }
   _exit(0);
@@ -330,11 +330,11 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "thr-send") == 0 && argc == 4) {
     int s = open_socket(NN_PUSH);
     connect_when_told(s);
-    send_total = arg_long(argv[3]);
-    send_c0 = cpu_s();
-    send_m0 = main_cpu_s();
+    cpu_total = arg_long(argv[3]);
+    cpu_c0 = cpu_s();
+    cpu_m0 = main_cpu_s();
     watch_stdin();
-    send_loop(s, (size_t)arg_long(argv[2]), send_total);
+    send_loop(s, (size_t)arg_long(argv[2]), cpu_total);
     // nn_close may drop what is still queued (NN_LINGER is ignored): stay
     // until the driver, which has the receiver's result, ends stdin.
     printf("SENT\n");
@@ -343,9 +343,9 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "lat-rep") == 0 && argc == 5) {
     int s = open_socket(NN_REP);
     bind_to(s, argv[2]);
-    send_total = arg_long(argv[4]);
-    send_c0 = cpu_s();
-    send_m0 = main_cpu_s();
+    cpu_total = arg_long(argv[4]);
+    cpu_c0 = cpu_s();
+    cpu_m0 = main_cpu_s();
     ready();
     echo_loop(s, -1);
   } else if (strcmp(mode, "lat-req") == 0 && argc == 5) {

@@ -46,6 +46,11 @@ export function fmt(n, digits = 3) {
   return Number(n.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
 
+/** A side's CPU time: the whole process's, with its main thread's in brackets when known. */
+export function fmtCpu(all, main) {
+  return Number.isFinite(main) && main > 0 ? `${fmt(all)} (${fmt(main)})` : fmt(all);
+}
+
 /** Pads a table (array of rows of strings) into aligned columns. */
 export function table(rows, rightAlignFrom = 1) {
   const widths = [];

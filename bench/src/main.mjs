@@ -20,6 +20,7 @@ import {
   KiB,
   MiB,
   fmt,
+  fmtCpu,
   makeRunDir,
   markdownTable,
   median,
@@ -309,9 +310,6 @@ function ratio(a, b) {
 const rx = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
 
 const thrImpls = impls;
-/** A side's CPU: all threads, and the main thread's part in brackets when known. */
-const cpuCell = (all, main) =>
-  Number.isFinite(main) && main > 0 ? `${fmt(all)} (${fmt(main)})` : fmt(all);
 /** The CPU table of `pattern`'s cells: each side's CPU per message or round trip. */
 function cpuTable(pattern, list, otherKey) {
   const rows = [['cell', ...list.map((i) => IMPLS[i].label)]];
@@ -327,9 +325,9 @@ function cpuTable(pattern, list, otherKey) {
 function cpuPair(cell, impl, otherKey) {
   const c = cpuMedians[cell.id][impl];
   if (!c || !Number.isFinite(c.measuring)) return 'n/a';
-  const first = cpuCell(c.measuring, c.measuringMain);
+  const first = fmtCpu(c.measuring, c.measuringMain);
   if (cell.transport === 'inproc' || !Number.isFinite(c[otherKey])) return first;
-  return `${first} / ${cpuCell(c[otherKey], c[`${otherKey}Main`])}`;
+  return `${first} / ${fmtCpu(c[otherKey], c[`${otherKey}Main`])}`;
 }
 const latImpls = impls.filter((i) => !IMPLS[i].thrOnly && !IMPLS[i].inprocThrOnly);
 

@@ -5,7 +5,7 @@
 // this says whether its sender or its receiver (requester or server) is.
 //   node bench/src/sides.mjs --cell thr/ipc/64 [--impls ours-user,ours-fast,zeromq] [--rounds 5]
 import { parseArgs } from 'node:util';
-import { fmt, makeRunDir, table } from './common.mjs';
+import { fmt, fmtCpu, makeRunDir, median, table } from './common.mjs';
 import { measure } from './run.mjs';
 
 const { values: args } = parseArgs({
@@ -48,11 +48,6 @@ for (let r = 0; r < Number(args.rounds); r++) {
 }
 process.stdout.write('\n');
 
-const median = (xs) => {
-  const ys = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return ys.length === 0 ? NaN : ys[Math.floor(ys.length / 2)];
-};
-const cpu = (all, main) => (Number.isFinite(main) ? `${fmt(all)} (${fmt(main)})` : fmt(all));
 const [first, second] = pattern === 'thr' ? ['PULL', 'PUSH'] : ['REQ', 'REP'];
 const otherKey = pattern === 'thr' ? 'sender' : 'server';
 const rows = [
@@ -68,11 +63,11 @@ for (const [key, rs] of got) {
   rows.push([
     key,
     fmt(pick((x) => (pattern === 'thr' ? x.msgsPerSec : x.rttUs))),
-    cpu(
+    fmtCpu(
       pick((x) => x.cpuUsPerMsg),
       pick((x) => x.mainCpuUsPerMsg),
     ),
-    cpu(
+    fmtCpu(
       pick((x) => x[`${otherKey}CpuUsPerMsg`]),
       pick((x) => x[`${otherKey}MainCpuUsPerMsg`]),
     ),
