@@ -23,7 +23,9 @@ const MARKER = Symbol.for('@nanomsg-ts/web:NanomsgError');
  * Compare `err.code`, never a number.
  */
 export class NanomsgError extends Error {
+  /** nanomsg's symbolic name of the error, e.g. `'ETIMEDOUT'`. */
   readonly code: ErrorCode;
+  /** The nanomsg call it stands for, e.g. `'nn_recv'`. */
   readonly syscall: string;
   /** The address, on `connect` failures. */
   readonly address?: string;
