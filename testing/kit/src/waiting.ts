@@ -79,11 +79,12 @@ export async function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { 
   }
 }
 
-/** What a rejection is checked for: an error's `code`, `syscall` and `name`, where it has them. */
+/** What a rejection is checked for: an error's `code`, `syscall`, `name` and `message`, where it has them. */
 export interface ErrorLike {
   code?: unknown;
   syscall?: unknown;
   name?: unknown;
+  message?: unknown;
 }
 
 /** The error a promise rejects with; fails if it resolves. */
