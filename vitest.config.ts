@@ -57,7 +57,8 @@ export default defineConfig({
           include: ['testing/browser/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // one Chromium at a time: it is heavy, and other suites run beside it
+          // One Chromium at a time: vitest runs the files of a project with
+          // maxWorkers 1 one by one, after every other project's files.
           maxWorkers: 1,
         },
       },
