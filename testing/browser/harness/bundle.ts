@@ -32,7 +32,10 @@ export async function bundle(entry: string): Promise<Bundle> {
     });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw error;
+    // The packages are bundled from their dist folders, as users get them.
+    throw new Error(`bundling ${entry} failed (were the packages built? pnpm build)`, {
+      cause: error,
+    });
   }
   return { dir, script, remove: () => rm(dir, { recursive: true, force: true }) };
 }
