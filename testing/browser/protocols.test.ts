@@ -13,7 +13,7 @@ import { Pull, Push } from '@nanomsg-ts/pipeline';
 import { Pub, Sub } from '@nanomsg-ts/pubsub';
 import { Rep, Req } from '@nanomsg-ts/reqrep';
 import { Respondent, Surveyor } from '@nanomsg-ts/survey';
-import { bindAny, connections, useInterop } from '@nanomsg-ts/testkit';
+import { bindAny, connections, useInterop, waitFor } from '@nanomsg-ts/testkit';
 import { usePage } from './harness/fixture.js';
 import { RemoteSocket, type WebKind } from './harness/remote.js';
 
@@ -186,6 +186,52 @@ describe('binary frames (SP header first)', () => {
     const answers: string[] = [];
     for await (const answer of node.survey('ready? ✋')) answers.push(text(answer));
     expect(answers).toEqual(['page:ready? ✋']);
+  });
+});
+
+describe('one page socket, two servers', () => {
+  test('Req spreads its requests over both Reps', async () => {
+    const reps = [track(new Rep({ concurrent: true })), track(new Rep({ concurrent: true }))];
+    reps.forEach((rep, n) => void rep.serve((q) => Buffer.concat([Buffer.from(`${n}:`), q])));
+    const req = await webSocket('Req', ws(reps[0]!));
+    await req.connect(ws(reps[1]!));
+    await webConnected(req, 2);
+    const asks = Array.from({ length: 40 }, (_, i) => `q${i}`);
+    const replies = texts(await req.requestAll(asks, { timeout: 10_000 }));
+    expect(replies.map((r) => r.slice(r.indexOf(':') + 1))).toEqual(asks);
+    const byServer = replies.map((r) => r.slice(0, r.indexOf(':')));
+    expect(byServer.filter((n) => n === '0').length).toBeGreaterThan(0);
+    expect(byServer.filter((n) => n === '1').length).toBeGreaterThan(0);
+  });
+
+  test('Push spreads its messages over both Pulls, losing none', async () => {
+    const pulls = [track(new Pull()), track(new Pull())];
+    const push = await webSocket('Push', ws(pulls[0]!));
+    await push.connect(ws(pulls[1]!));
+    await webConnected(push, 2);
+    const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const m of sent) await push.send(m, { timeout: 5000 });
+    const got: string[][] = [[], []];
+    await waitFor(() => {
+      for (const [n, pull] of pulls.entries()) {
+        for (let m = pull.tryRecv(); m !== undefined; m = pull.tryRecv()) got[n]!.push(text(m));
+      }
+      return got[0]!.length + got[1]!.length >= sent.length;
+    }, 'every message');
+    expect(got[0]!.length).toBeGreaterThan(0);
+    expect(got[1]!.length).toBeGreaterThan(0);
+    expect([...got[0]!, ...got[1]!].sort()).toEqual([...sent].sort());
+  });
+
+  test('Sub hears both Pubs', async () => {
+    const pubs = [track(new Pub()), track(new Pub())];
+    const sub = await webSocket('Sub', ws(pubs[0]!));
+    await sub.connect(ws(pubs[1]!));
+    await sub.subscribe();
+    await webConnected(sub, 2);
+    await pubs[0]!.send('from 0');
+    await pubs[1]!.send('from 1');
+    expect(texts(await sub.recvMany(2, { timeout: 5000 })).sort()).toEqual(['from 0', 'from 1']);
   });
 });
 
