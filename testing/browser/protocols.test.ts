@@ -189,6 +189,25 @@ describe('binary frames (SP header first)', () => {
   });
 });
 
+test('Req -> a Rep sending text frames: every request settles, answered rightly or failed (ids are seldom UTF-8), none hangs', async () => {
+  const node = track(new Rep({ wsMessageType: 'text' }));
+  const url = ws(node);
+  void node.serve((request) => Buffer.concat([Buffer.from('re:'), request]));
+  const req = await webSocket('Req', url);
+  const asks = Array.from({ length: 10 }, (_, i) => `q${i}`);
+  const outcomes = await page().call<Array<{ ok: boolean; value?: string; code?: string }>>(
+    'settleAll',
+    req.id,
+    asks.map((text) => ({ text })),
+    { timeout: 3000 },
+  );
+  expect(outcomes).toHaveLength(asks.length);
+  for (const [i, o] of outcomes.entries()) {
+    if (o.ok) expect(Buffer.from(o.value!, 'base64').toString()).toBe(`re:${asks[i]}`);
+    else expect(['ETIMEDOUT', 'ECONNRESET']).toContain(o.code);
+  }
+});
+
 describe('one page socket, two servers', () => {
   test('Req spreads its requests over both Reps', async () => {
     const reps = [track(new Rep({ concurrent: true })), track(new Rep({ concurrent: true }))];

@@ -122,6 +122,19 @@ expose({
     return replies.map(toBase64);
   },
 
+  /** Every request at once, each outcome on its own: `{ ok, value }` or `{ ok: false, code }`. */
+  async settleAll(id: number, wires: Wire[], wait?: Wait | null) {
+    const request = method(id, 'request');
+    const settled = await Promise.allSettled(
+      wires.map((w) => request(message(w), waitOptions(wait))),
+    );
+    return settled.map((s) =>
+      s.status === 'fulfilled'
+        ? { ok: true, value: toBase64(s.value) }
+        : { ok: false, code: (s.reason as { code?: string }).code ?? String(s.reason) },
+    );
+  },
+
   subscribe(id: number, prefix?: Wire | null): void {
     method(id, 'subscribe')(prefix == null ? undefined : message(prefix));
   },
