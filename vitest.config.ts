@@ -19,11 +19,14 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Every test file runs in a forked child process with --expose-gc, so
 // GC-driven behaviour (unclosed sockets closed when collected) can be tested.
 const interop = 'packages/*/test/**/interop-*.test.ts';
+// Node.js 20 has the standard WebSocket (that @nanomsg-ts/web's tests use)
+// behind a flag; 22 and later have it on.
+const webSocketFlag = process.versions.node.startsWith('20.') ? ['--experimental-websocket'] : [];
 
 export default defineConfig({
   test: {
     pool: 'forks',
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...webSocketFlag],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [

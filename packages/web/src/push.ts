@@ -1,0 +1,26 @@
+// PUSH: messages to PULL servers, each to one of them (round-robin).
+import type { Connection } from './connection.js';
+import { toBytes, type Message } from './message.js';
+import type { SocketOptions, WaitOptions } from './options.js';
+import { SocketBase } from './socket.js';
+
+/** A PUSH socket: `connect` to libnanomsg PULL ws addresses, then `send`. */
+export class Push extends SocketBase {
+  constructor(options?: SocketOptions) {
+    super('pull.sp.nanomsg.org', options);
+  }
+
+  /** Sends `message` to one server; waits (up to `timeout`, default `sendTimeout`) while none is connected. */
+  async send(message: Message, options?: WaitOptions): Promise<void> {
+    await this.sendOne(toBytes(message), options, 'nn_send');
+  }
+
+  /** Sends `message` if a connection can take it now; false otherwise. */
+  trySend(message: Message): boolean {
+    const bytes = toBytes(message);
+    this.checkOpen('nn_send');
+    return this.trySendOne(bytes) !== undefined;
+  }
+
+  protected override received(_from: Connection, _data: Uint8Array): void {} // PULL sends nothing
+}
