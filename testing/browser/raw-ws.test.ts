@@ -3,6 +3,7 @@
 // that speaks the mapping by hand over the browser's own WebSocket, against
 // our Node.js sockets and nanocat.
 import { Buffer } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { Rep } from '@nanomsg-ts/reqrep';
@@ -107,4 +108,14 @@ test('a subscriber by hand receives what nanocat --pub publishes', async () => {
     'tick',
     'tick',
   ]);
+});
+
+test('the harness: a screenshot of the page, which shows its log, lands in test-results/browser', async () => {
+  const file = await page().screenshot('raw-ws smoke');
+  expect(file).toMatch(/test-results\/browser\/raw-ws_smoke\.png$/);
+  const png = await readFile(file);
+  expect(
+    png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  ).toBe(true);
+  expect(await page().page.textContent('#log')).toMatch(/ready: request, receive/);
 });
