@@ -231,7 +231,8 @@ describe('protocol packages stay independent', () => {
     // from the workspace, and this checks what it derives.
     expect(folders).toEqual(['bus', 'pair', 'pipeline', 'pubsub', 'reqrep', 'survey']);
     const present = readdirSync(packagesDir).filter(
-      (d) => d !== 'core' && existsSync(join(packagesDir, d, 'package.json')),
+      // core, and web: the browser package, which depends on nothing (below).
+      (d) => d !== 'core' && d !== 'web' && existsSync(join(packagesDir, d, 'package.json')),
     );
     expect(present.sort()).toEqual([...folders].sort());
     for (const folder of folders) {
@@ -346,4 +347,24 @@ describe('nanomsg values come from the symbol table', () => {
       }
     },
   );
+});
+
+describe('the browser package (packages/web) stands alone', () => {
+  const dir = join(packagesDir, 'web');
+
+  test('it depends on no package, and its sources import only each other', () => {
+    const pkg = readJson(join(dir, 'package.json'));
+    expect(pkg.dependencies).toBeUndefined();
+    const sources = filesUnder(join(dir, 'src'));
+    expect(sources.length).toBeGreaterThan(5);
+    const outside = sources.flatMap((f) =>
+      // Statements only (SPECIFIER also reads prose such as "from `x`" in comments).
+      [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*(['"])([^'"]+)\1/gm)]
+        .map((m) => m[2]!)
+        .filter((spec) => !spec.startsWith('./'))
+        .map((spec) => `${relative(root, f)} imports ${spec}`),
+    );
+    expect(outside).toEqual([]);
+    expect(readFileSync(join(dir, 'src', 'index.ts'), 'utf8')).not.toMatch(/\bimport\(/);
+  });
 });

@@ -25,6 +25,8 @@ export type DialOptions = Pick<
 >;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
+/** How long after an error event without a close event the attempt counts as failed. */
+const NO_CLOSE_MS = 100;
 
 /** One endpoint of a socket: a WebSocket, and the next one when it goes. */
 export class Connection {
@@ -37,6 +39,7 @@ export class Connection {
   #closed = false;
   #failures = 0;
   #lastClose: string | undefined;
+  readonly #attemptTimers: ReturnType<typeof setTimeout>[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(url: string, subprotocol: string, options: DialOptions, events: ConnectionEvents) {
@@ -74,6 +77,7 @@ export class Connection {
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#clearAttemptTimers();
     const ws = this.#ws;
     this.#ws = undefined;
     this.#open = false;
@@ -90,7 +94,7 @@ export class Connection {
     }
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
-    const handshake = setTimeout(() => this.#fail(ws), this.#options.handshakeTimeout);
+    const handshake = this.#later(() => this.#fail(ws), this.#options.handshakeTimeout);
     ws.onopen = () => {
       clearTimeout(handshake);
       // A server that answers another subprotocol does not speak ours.
@@ -112,17 +116,38 @@ export class Connection {
         this.#fail(ws);
       } else this.#events.message(this, data);
     };
-    ws.onerror = () => {}; // a close event follows: that is where it is handled
+    // A close event follows an error, with its code; some WebSocket
+    // implementations (Node.js 20's) send none after a refused connection.
+    let noClose: ReturnType<typeof setTimeout> | undefined;
+    ws.onerror = () => {
+      noClose ??= this.#later(() => {
+        this.#lastClose = 'the connection failed (an error event, and no close event)';
+        this.#fail(ws);
+      }, NO_CLOSE_MS);
+    };
     ws.onclose = (event: CloseEvent) => {
       clearTimeout(handshake);
+      clearTimeout(noClose);
       this.#lastClose = describeClose(event.code, event.reason);
       this.#fail(ws);
     };
   }
 
+  /** A timer of the current attempt (cleared when it fails or the connection closes). */
+  #later(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(run, ms);
+    this.#attemptTimers.push(timer);
+    return timer;
+  }
+
+  #clearAttemptTimers(): void {
+    for (const timer of this.#attemptTimers.splice(0)) clearTimeout(timer);
+  }
+
   /** `ws` failed or closed: tell the socket if it was open, and dial again later. */
   #fail(ws: WebSocket): void {
     if (this.#ws !== ws) return;
+    this.#clearAttemptTimers();
     this.#ws = undefined;
     const wasOpen = this.#open;
     this.#open = false;

@@ -15,9 +15,17 @@ const descriptions: Record<ErrorCode, string> = {
   ETIMEDOUT: 'Connection timed out',
 };
 
-/** An error of a nanomsg operation: `code` is nanomsg's symbolic code, `syscall` the operation. */
+/** Marks errors of any copy of this package (a page may bundle two). */
+const MARKER = Symbol.for('@nanomsg-ts/web:NanomsgError');
+
+/**
+ * An error of a nanomsg operation: `code` is nanomsg's symbolic code, `syscall` the operation.
+ * Compare `err.code`, never a number.
+ */
 export class NanomsgError extends Error {
+  /** nanomsg's symbolic name of the error, e.g. `'ETIMEDOUT'`. */
   readonly code: ErrorCode;
+  /** The nanomsg call it stands for, e.g. `'nn_recv'`. */
   readonly syscall: string;
   /** The address, on `connect` failures. */
   readonly address?: string;
@@ -28,5 +36,15 @@ export class NanomsgError extends Error {
     this.code = code;
     this.syscall = syscall;
     if (address !== undefined) this.address = address;
+    Object.defineProperty(this, MARKER, { value: true });
+  }
+
+  /** True for a NanomsgError of any copy of `@nanomsg-ts/web`. */
+  static isInstance(value: unknown): value is NanomsgError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[MARKER] === true
+    );
   }
 }

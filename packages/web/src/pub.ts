@@ -23,5 +23,6 @@ export class Pub extends SocketBase {
     return this.sendAll(bytes) > 0;
   }
 
+  /** @internal */
   protected override received(_from: Connection, _data: Uint8Array): void {} // SUB sends nothing
 }

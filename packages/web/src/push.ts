@@ -22,5 +22,6 @@ export class Push extends SocketBase {
     return this.trySendOne(bytes) !== undefined;
   }
 
+  /** @internal */
   protected override received(_from: Connection, _data: Uint8Array): void {} // PULL sends nothing
 }

@@ -34,15 +34,17 @@ export abstract class Receiver extends SocketBase {
     return iterate(() => this.#inbox.take(-1, undefined, 'nn_recv'));
   }
 
-  /** Whether a message is for the caller (SUB's subscriptions); all are by default. */
+  /** @internal Whether a message is for the caller (SUB's subscriptions); all are by default. */
   protected accepts(_data: Uint8Array): boolean {
     return true;
   }
 
+  /** @internal */
   protected override received(_from: Connection, data: Uint8Array): void {
     if (this.accepts(data) && !this.#inbox.push(data, data.byteLength)) this.countDropped();
   }
 
+  /** @internal */
   protected override closing(reason: NanomsgError): void {
     this.#inbox.close(reason);
   }

@@ -64,6 +64,7 @@ export class Req extends SocketBase {
     return this.#resendInterval;
   }
 
+  /** Sets it (an integer of milliseconds, from 0). */
   set resendInterval(value: number) {
     this.#resendInterval = checkInteger(value, 'resendInterval', 0);
   }
@@ -170,12 +171,13 @@ export class Req extends SocketBase {
     else if (this.connected) p.resend = setTimeout(() => this.#send(p), FULL_RETRY_MS);
   }
 
+  /** @internal */
   protected override connectionOpened(): void {
     for (const p of this.#pending.values())
       if (p.on === undefined && p.resend === undefined) this.#send(p);
   }
 
-  /** A connection went: its requests go again at once, on another one if open (as a cooked REQ). */
+  /** @internal A connection went: its requests go again at once, on another one if open (as a cooked REQ). */
   protected override connectionLost(c: Connection): void {
     for (const p of [...this.#pending.values()]) {
       if (p.on !== c) continue;
@@ -190,6 +192,7 @@ export class Req extends SocketBase {
     }
   }
 
+  /** @internal */
   protected override received(_from: Connection, data: Uint8Array): void {
     const id = idOf(data);
     const p = id === undefined ? undefined : this.#pending.get(id);
@@ -197,6 +200,7 @@ export class Req extends SocketBase {
     this.#end(p, undefined, data.subarray(4));
   }
 
+  /** @internal */
   protected override closing(reason: NanomsgError): void {
     for (const p of [...this.#pending.values()]) this.#end(p, reason);
     this.#replyWaiters.rejectAll(reason);

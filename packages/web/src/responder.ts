@@ -130,6 +130,7 @@ export abstract class Responder extends SocketBase {
     if (this.#serving) throw new NanomsgError('EFSM', syscall, 'serve() is running on this socket');
   }
 
+  /** @internal */
   protected override received(from: Connection, data: Uint8Array): void {
     const length = headerLength(data);
     if (length === 0) return; // no route back: not a request (libnanomsg drops it too)
@@ -137,6 +138,7 @@ export abstract class Responder extends SocketBase {
     if (!this.#inbox.push(request, data.byteLength)) this.countDropped();
   }
 
+  /** @internal */
   protected override closing(reason: NanomsgError): void {
     this.#inbox.close(reason);
     this.#current = undefined;

@@ -16,9 +16,13 @@ import { Waiters } from './waiters.js';
 
 /** Counters of one socket (nanomsg's NN_STAT_* where it has one). */
 export interface Statistics {
+  /** Messages handed to a WebSocket (a message sent to all counts once). */
   messagesSent: number;
+  /** Messages received, kept or not. */
   messagesReceived: number;
+  /** Bytes of `messagesSent`, SP headers included. */
   bytesSent: number;
+  /** Bytes of `messagesReceived`, SP headers included. */
   bytesReceived: number;
   /** Received messages dropped because `receiveBufferSize` was full. */
   messagesDropped: number;
@@ -26,6 +30,7 @@ export interface Statistics {
   establishedConnections: number;
   /** Connections lost after their handshake. */
   brokenConnections: number;
+  /** Connections open now. */
   currentConnections: number;
 }
 
@@ -34,7 +39,7 @@ const DRAIN_POLL_MS = 10;
 
 /** The base of every socket of @nanomsg-ts/web. */
 export abstract class SocketBase implements AsyncDisposable {
-  /** The options, checked (`SocketOptions` with every default filled in). */
+  /** @internal The options, checked (`SocketOptions` with every default filled in). */
   protected readonly options: Options;
   readonly #subprotocol: string;
   readonly #connections: Connection[] = [];
@@ -129,38 +134,39 @@ export abstract class SocketBase implements AsyncDisposable {
     return Promise.resolve();
   }
 
+  /** `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  /** A message arrived on `from`. */
+  /** @internal A message arrived on `from`. */
   protected abstract received(from: Connection, data: Uint8Array): void;
 
-  /** `from` completed its handshake. */
+  /** @internal `from` completed its handshake. */
   protected connectionOpened(_c: Connection): void {}
 
-  /** `c` was lost (it dials again by itself). */
+  /** @internal `c` was lost (it dials again by itself). */
   protected connectionLost(_c: Connection): void {}
 
-  /** The socket is closing: reject what waits with `reason`. */
+  /** @internal The socket is closing: reject what waits with `reason`. */
   protected closing(_reason: NanomsgError): void {}
 
-  /** Throws `'EBADF'` once closed. */
+  /** @internal Throws `'EBADF'` once closed. */
   protected checkOpen(syscall: string): void {
     if (this.#closed) throw new NanomsgError('EBADF', syscall);
   }
 
-  /** Counts a dropped received message. */
+  /** @internal Counts a dropped received message. */
   protected countDropped(): void {
     this.#stats.messagesDropped++;
   }
 
-  /** True while at least one connection is open. */
+  /** @internal True while at least one connection is open. */
   protected get connected(): boolean {
     return this.#connections.some((c) => c.open);
   }
 
-  /** Sends `frame` on the next open connection with room (round-robin); undefined when none. */
+  /** @internal Sends `frame` on the next open connection with room (round-robin); undefined when none. */
   protected trySendOne(frame: Uint8Array): Connection | undefined {
     const list = this.#connections;
     const n = list.length;
@@ -174,14 +180,14 @@ export abstract class SocketBase implements AsyncDisposable {
     return undefined;
   }
 
-  /** Sends `frame` on `c` (a reply goes where its request came from); false when `c` is not open. */
+  /** @internal Sends `frame` on `c` (a reply goes where its request came from); false when `c` is not open. */
   protected sendOn(c: Connection, frame: Uint8Array): boolean {
     if (!c.send(frame)) return false;
     this.#sent(frame);
     return true;
   }
 
-  /** `trySendOne`, waiting (up to the timeout, `sendTimeout` by default) until a connection can take it. */
+  /** @internal `trySendOne`, waiting (up to the timeout, `sendTimeout` by default) until a connection can take it. */
   protected async sendOne(
     frame: Uint8Array,
     options: WaitOptions | undefined,
@@ -200,7 +206,7 @@ export abstract class SocketBase implements AsyncDisposable {
     }
   }
 
-  /** Sends `frame` on every open connection (PUB, BUS, SURVEYOR: never waits); how many took it. */
+  /** @internal Sends `frame` on every open connection (PUB, BUS, SURVEYOR: never waits); how many took it. */
   protected sendAll(frame: Uint8Array): number {
     let n = 0;
     for (const c of this.#connections) {

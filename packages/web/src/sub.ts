@@ -50,6 +50,7 @@ export class Sub extends Receiver {
     if (--found.count === 0) this.#subscriptions.delete(key);
   }
 
+  /** @internal */
   protected override accepts(data: Uint8Array): boolean {
     for (const { prefix } of this.#subscriptions.values()) {
       if (startsWith(data, prefix)) return true;

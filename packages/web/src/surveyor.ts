@@ -48,6 +48,7 @@ export class Surveyor extends SocketBase {
     return this.#deadline;
   }
 
+  /** Sets it (an integer of milliseconds, from 0). */
   set deadline(value: number) {
     this.#deadline = checkInteger(value, 'deadline', 0);
   }
@@ -137,6 +138,7 @@ export class Surveyor extends SocketBase {
       );
   }
 
+  /** @internal */
   protected override received(_from: Connection, data: Uint8Array): void {
     const id = idOf(data);
     const survey = id === undefined ? undefined : this.#surveys.get(id);
@@ -145,6 +147,7 @@ export class Surveyor extends SocketBase {
     if (!survey.answers.push(answer, answer.byteLength)) this.countDropped();
   }
 
+  /** @internal */
   protected override closing(reason: NanomsgError): void {
     for (const survey of [...this.#surveys.values()]) this.#end(survey, reason);
     this.#current = undefined;
