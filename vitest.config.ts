@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Four projects, one kind of test each; `pnpm test` runs them all (one JSON
+// Five projects, one kind of test each; `pnpm test` runs them all (one JSON
 // report with NANOMSG_TS_TEST_REPORT, see scripts/vitest-run.mjs). Build
 // first (`pnpm build`), then run one kind with
 // `pnpm vitest run --project <name>` (or `pnpm test --project <name>`):
@@ -13,6 +13,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //                namespaces (slow; the netns tests need root)
 //   repository   testing/*.test.ts: packaging, publint, docs, bundles,
 //                changesets, guards, declarations, examples
+//   browser      testing/browser: @nanomsg-ts/web in a headless Chromium
+//                (Debian's chromium, driven by playwright-core) against our
+//                Node.js sockets and nanocat over ws://
 // Every test file runs in a forked child process with --expose-gc, so
 // GC-driven behaviour (unclosed sockets closed when collected) can be tested.
 const interop = 'packages/*/test/**/interop-*.test.ts';
@@ -50,6 +53,18 @@ export default defineConfig({
         test: { name: 'reliability', include: ['testing/reliability/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'repository', include: ['testing/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['testing/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One Chromium at a time: vitest runs the files of a project with
+          // maxWorkers 1 one by one, after every other project's files.
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });
