@@ -46,6 +46,7 @@ export function renderExample(values: ExampleValues): string {
     [/^ *"https:\/\/app\.example\.com" +1; # adapt:.*$/m, origins],
     [/^ *server 127\.0\.0\.1:5555; # adapt:.*$/m, `    server 127.0.0.1:${values.upstreamPort};`],
     [/^ *listen 443 ssl; # adapt:.*$/m, `    listen 127.0.0.1:${values.port} ssl;`],
+    [/^ *server_name \S+; # adapt:.*$/m, '    server_name localhost;'],
     [/^ *ssl_certificate \S+; # adapt:.*$/m, `    ssl_certificate ${quoted(values.certPath)};`],
     [
       /^ *ssl_certificate_key \S+; # adapt:.*$/m,

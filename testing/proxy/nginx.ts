@@ -51,7 +51,7 @@ export interface AccessLogEntry {
   method: string;
   uri: string;
   origin: string;
-  /** Where nginx passed the request ('-' when it answered itself). */
+  /** Where nginx passed the request ('' when it answered itself). */
   upstream: string;
 }
 
@@ -162,8 +162,8 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** The whole configuration: nginx's own settings, then the test's. */
-function mainConfig(dir: string, http: string): string {
+/** The whole configuration: nginx's own settings, then the test's (http.conf). */
+function mainConfig(dir: string): string {
   const at = (name: string) => JSON.stringify(join(dir, name));
   return `# Written by testing/proxy/nginx.ts for one test run.
 worker_processes 1;
@@ -201,7 +201,7 @@ function readText(path: string): string {
   }
 }
 
-/** Resolves when a TCP connection to 127.0.0.1:`port` succeeds. */
+/** Resolves true when a TCP connection to 127.0.0.1:`port` succeeds, false when it fails. */
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -219,7 +219,12 @@ function accepts(port: number): Promise<boolean> {
  * taken (up to 5 times); rejects with nginx's error log when it does not
  * start.
  */
-export async function startNginx({ dir, ports: count, http, within = 10_000 }: NginxOptions) {
+export async function startNginx({
+  dir,
+  ports: count,
+  http,
+  within = 10_000,
+}: NginxOptions): Promise<Nginx> {
   for (let attempt = 1; ; attempt++) {
     const ports: number[] = [];
     while (ports.length < count) {
@@ -230,7 +235,7 @@ export async function startNginx({ dir, ports: count, http, within = 10_000 }: N
     mkdirSync(join(dir, 'temp'), { recursive: true });
     writeFileSync(join(dir, 'http.conf'), http(ports));
     const confPath = join(dir, 'nginx.conf');
-    writeFileSync(confPath, mainConfig(dir, 'http.conf'));
+    writeFileSync(confPath, mainConfig(dir));
     // -p: the prefix (relative paths, the default temp folders' parent); -e:
     // the error log before the configuration is read; -g: no daemon, so it
     // stays our child and its end is seen.

@@ -106,7 +106,7 @@ export class Connection {
    * Reads an HTTP answer (waiting up to `ms`): its head, and the body its
    * Content-Length announces unless it answers a HEAD.
    */
-  async answer(ms = 5000, head = false): Promise<Answer> {
+  async answer(ms = 5000, toHead = false): Promise<Answer> {
     await this.#until(() => this.#data.includes('\r\n\r\n'), ms);
     const end = this.#data.indexOf('\r\n\r\n');
     if (end < 0) {
@@ -122,7 +122,7 @@ export class Connection {
       if (colon > 0 && !(name in headers)) headers[name] = line.slice(colon + 1).trim();
     }
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
-    const length = status === 101 || head ? 0 : Number(headers['content-length'] ?? 0);
+    const length = status === 101 || toHead ? 0 : Number(headers['content-length'] ?? 0);
     await this.#until(() => this.#data.length >= length, ms);
     const body = this.#data.subarray(0, length);
     this.#data = this.#data.subarray(length);
