@@ -67,20 +67,27 @@ export function renderExample(values: ExampleValues): string {
   return out;
 }
 
-/**
- * Starts nginx in `dir` with the example, listening on a free port for the
- * service at `upstreamPort` of 127.0.0.1 (`nginx.ports[0]`); `more(ports)`
- * adds http-level configuration (e.g. a server for a test's pages) on
- * `morePorts` further ports (`nginx.ports[1]`, ...).
- */
-export function startExample(options: {
+/** What `startExample` runs. */
+export interface ExampleOptions {
+  /** nginx's folder (`nginxFolder()`). */
   dir: string;
   cert: TestCertificate;
+  /** The loopback port of the service's ws endpoint. */
   upstreamPort: number;
-  origins: readonly string[];
+  /** The allowed origins, or a function of the further ports (for pages served there). */
+  origins: readonly string[] | ((morePorts: readonly number[]) => readonly string[]);
+  /** How many further ports to pick for `more` (default none). */
   morePorts?: number;
-  more?: (ports: readonly number[]) => string;
-}): Promise<Nginx> {
+  /** More http-level configuration, e.g. a server for a test's pages on those ports. */
+  more?: (morePorts: readonly number[]) => string;
+}
+
+/**
+ * Starts nginx in `dir` with the example: TLS on `nginx.ports[0]` of
+ * 127.0.0.1, for the service at `upstreamPort`, and what `more` adds on the
+ * further ports (`nginx.ports[1]`, ...).
+ */
+export function startExample(options: ExampleOptions): Promise<Nginx> {
   const { dir, cert, upstreamPort, origins, morePorts = 0, more } = options;
   return startNginx({
     dir,
@@ -91,7 +98,7 @@ export function startExample(options: {
         upstreamPort,
         certPath: cert.certPath,
         keyPath: cert.keyPath,
-        origins,
+        origins: typeof origins === 'function' ? origins(rest) : origins,
       }) + (more ? `\n${more(rest)}\n` : ''),
   });
 }

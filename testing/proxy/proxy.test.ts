@@ -8,9 +8,10 @@
 // libnanomsg shows as its exit instead of ending the test; it reports how
 // many connections libnanomsg accepted, which shows whether a refused client
 // reached it. nginx runs as a child process too (nginx.ts), with a
-// self-signed certificate made by openssl (cert.ts). The clients are real:
-// a hand-made one over TLS (wss.ts) that sends any bytes and header, and
-// Node.js's standard WebSocket (fixtures/ws-client.mjs).
+// self-signed certificate made by openssl (cert.ts), and also serves a page
+// on a second port, whose origin it allows, as a browser test would need.
+// The clients are real: a hand-made one over TLS (wss.ts) that sends any
+// bytes and header, and Node.js's standard WebSocket (fixtures/ws-client.mjs).
 //
 // libnanomsg 1.1.5 aborts the process of a bound ws socket on some opening
 // handshakes (RELIABILITY.md, "The library's limits"); each such handshake is
@@ -33,8 +34,12 @@ import {
   type HandshakeOptions,
 } from './wss.js';
 
+/** The example's own allowed origin, which the test's nginx keeps. */
+const EXAMPLE_ORIGIN = 'https://app.example.com';
+/** The origin of the page nginx serves on its second port (known once it runs). */
+let pageOrigin: string;
 /** The origins the test's nginx lets in. */
-const ALLOWED = ['https://app.example.com', 'https://localhost:8443'];
+let allowed: string[];
 const PROTOCOL = 'rep.sp.nanomsg.org';
 const PATH = '/nanomsg';
 
@@ -49,8 +54,27 @@ beforeAll(async () => {
   dir = nginxFolder();
   cert = makeCertificate(dir);
   service = await startService();
-  nginx = await startExample({ dir, cert, upstreamPort: service.port, origins: ALLOWED });
+  // A second server, as a browser test would have for its pages: a page
+  // over https from nginx itself, whose origin is allowed.
+  nginx = await startExample({
+    dir,
+    cert,
+    upstreamPort: service.port,
+    origins: ([page]) => [EXAMPLE_ORIGIN, `https://localhost:${page}`],
+    morePorts: 1,
+    more: ([page]) => `server {
+    listen 127.0.0.1:${page} ssl;
+    ssl_certificate ${JSON.stringify(cert.certPath)};
+    ssl_certificate_key ${JSON.stringify(cert.keyPath)};
+    location = / {
+        default_type text/html;
+        return 200 "<!doctype html><title>a page</title>";
+    }
+}`,
+  });
   port = nginx.ports[0]!;
+  pageOrigin = `https://localhost:${nginx.ports[1]}`;
+  allowed = [EXAMPLE_ORIGIN, pageOrigin];
 });
 
 afterAll(async () => {
@@ -86,7 +110,7 @@ async function expectAnswered(connection: Connection, bodies: readonly string[])
 /** A client from an allowed origin makes a request through nginx; it must be answered. */
 async function expectServiceAnswers(body: string): Promise<void> {
   const { connection, answer } = await through(
-    handshake({ path: PATH, origin: ALLOWED[0], protocol: PROTOCOL }),
+    handshake({ path: PATH, origin: EXAMPLE_ORIGIN, protocol: PROTOCOL }),
   );
   try {
     expect(answer.status, answer.head).toBe(101);
@@ -99,7 +123,7 @@ async function expectServiceAnswers(body: string): Promise<void> {
 describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.conf)', () => {
   it('a wss client from an allowed origin is upgraded with the REP subprotocol and its requests are answered', async () => {
     const before = await serviceStatus(service);
-    for (const origin of ALLOWED) {
+    for (const origin of allowed) {
       const { connection, answer } = await through(
         handshake({
           path: PATH,
@@ -118,15 +142,15 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
       connection.close();
     }
     const after = await serviceStatus(service);
-    expect(after.served - before.served).toBe(3 * ALLOWED.length);
-    expect(after.accepted - before.accepted).toBe(ALLOWED.length);
+    expect(after.served - before.served).toBe(3 * allowed.length);
+    expect(after.accepted - before.accepted).toBe(allowed.length);
   });
 
   it('20 clients at once, each making 5 requests, are all answered', async () => {
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const { connection, answer } = await through(
-          handshake({ path: PATH, origin: ALLOWED[i % 2], protocol: PROTOCOL }),
+          handshake({ path: PATH, origin: allowed[i % 2], protocol: PROTOCOL }),
         );
         expect(answer.status).toBe(101);
         await expectAnswered(
@@ -142,7 +166,7 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
     const request = Buffer.concat([
       handshake({
         path: PATH,
-        origin: ALLOWED[0],
+        origin: EXAMPLE_ORIGIN,
         protocol: PROTOCOL,
         headers: { 'Content-Length': '10' },
       }),
@@ -157,7 +181,7 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
 
   it('one client address holds at most 32 connections; the next is refused with 429', async () => {
     await sleep(200); // the earlier tests' connections end
-    const handshakeOf = () => handshake({ path: PATH, origin: ALLOWED[0], protocol: PROTOCOL });
+    const handshakeOf = () => handshake({ path: PATH, origin: EXAMPLE_ORIGIN, protocol: PROTOCOL });
     const open = await Promise.all(Array.from({ length: 32 }, () => through(handshakeOf())));
     expect(open.map((o) => o.answer.status)).toEqual(Array(32).fill(101));
     const extra = await through(handshakeOf());
@@ -168,16 +192,26 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
     await expectServiceAnswers('after the limit');
   });
 
+  it('nginx serves the page of the second allowed origin (the setup of a browser test)', async () => {
+    const connection = await openTls(nginx.ports[1]!, cert.pem);
+    const answer = await connection.request(
+      Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+    );
+    connection.close();
+    expect(answer.status, answer.head).toBe(200);
+    expect(answer.body.toString()).toContain('<title>a page</title>');
+  });
+
   it.skipIf(!('WebSocket' in globalThis))(
-    "Node.js's standard WebSocket (the browsers' API) from an allowed origin gets its reply; without the Origin header it is refused",
+    "Node.js's standard WebSocket (the browsers' API) as that page gets its reply; without the Origin header it is refused",
     async () => {
       const url = `wss://localhost:${port}${PATH}`;
       const env = { NODE_EXTRA_CA_CERTS: cert.certPath };
-      const allowed = new Child('ws-client.mjs', [url, ALLOWED[0]!, PROTOCOL, 'from a page'], {
+      const page = new Child('ws-client.mjs', [url, pageOrigin, PROTOCOL, 'from a page'], {
         timeout: 15_000,
         env,
       });
-      const result = await allowed.done;
+      const result = await page.done;
       expect(result.stdout, result.stderr).toContain(`{"open":"${PROTOCOL}"}`);
       expect(result.stdout).toContain('{"reply":"echo from a page","id":true}');
       expect(result.stdout).toContain('{"close":1000}');
@@ -201,6 +235,7 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
       'https://app.example.com.evil.example',
       'https://app.example.com:8443',
       'https://localhost',
+      'https://localhost:1',
       'HTTPS://APP.EXAMPLE.COM.', // not what a browser sends
       'null',
       undefined,
@@ -223,7 +258,7 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
 
   it('handshakes the service would refuse are refused by nginx itself: wrong method, path, upgrade, version, key or subprotocol', async () => {
     const before = await serviceStatus(service);
-    const good = { path: PATH, origin: ALLOWED[0], protocol: PROTOCOL };
+    const good = { path: PATH, origin: EXAMPLE_ORIGIN, protocol: PROTOCOL };
     const cases: [string, Buffer, number][] = [
       ['OPTIONS', handshake({ ...good, method: 'OPTIONS' }), 405],
       ['another path', handshake({ ...good, path: '/other' }), 404],
@@ -268,7 +303,7 @@ function fatHandshake(total: number, fields: HandshakeOptions = {}): Buffer {
 }
 
 describe('handshakes that abort libnanomsg: straight to a REP it dies, through nginx the service keeps answering', () => {
-  const good = { path: PATH, origin: ALLOWED[0], protocol: PROTOCOL };
+  const good = { path: PATH, origin: EXAMPLE_ORIGIN, protocol: PROTOCOL };
   // [what, the bytes sent straight to the REP, its assertion, the bytes sent
   // through nginx (the same, with the allowed origin where it matters), the
   // status nginx answers: 101 when it rebuilds them into a valid handshake,
@@ -389,7 +424,7 @@ describe('what libnanomsg receives from nginx', () => {
       dir: captureDir,
       cert: captureCert,
       upstreamPort: (upstream.address() as { port: number }).port,
-      origins: ALLOWED,
+      origins: [EXAMPLE_ORIGIN],
     });
     captureCa = captureCert.pem;
   });
@@ -404,7 +439,7 @@ describe('what libnanomsg receives from nginx', () => {
     const key = 'AAAAAAAAAAAAAAAAAAAAAA==';
     const good = {
       path: `${PATH}?token=${'t'.repeat(5000)}`,
-      origin: ALLOWED[0],
+      origin: EXAMPLE_ORIGIN,
       protocol: PROTOCOL,
       key,
     };
@@ -446,7 +481,7 @@ describe('plain http', () => {
     const before = await serviceStatus(service);
     const connection = await openTcp(port);
     const answer = await connection.request(
-      handshake({ path: PATH, origin: ALLOWED[0], protocol: PROTOCOL }),
+      handshake({ path: PATH, origin: EXAMPLE_ORIGIN, protocol: PROTOCOL }),
     );
     expect(answer.status, answer.head).toBe(400);
     expect(answer.body.toString()).toContain('The plain HTTP request was sent to HTTPS port');
