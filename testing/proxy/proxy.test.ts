@@ -223,6 +223,7 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
     expect(none.stdout, none.stderr).toContain('{"error":true}');
     expect(none.stdout).not.toContain('"open"');
     expect((await serviceStatus(service)).accepted).toBe(before.accepted);
+    expect(nginx.accessLog().at(-1)).toMatchObject({ status: 403, origin: '', upstream: '' });
   });
 
   it("@nanomsg-ts/web's Req as that page gets every reply (20 requests at once); from another origin it never connects and its requests time out", async () => {
@@ -249,6 +250,10 @@ describe('nginx in front of a loopback ws endpoint (examples/web/proxy/nginx.con
     const after = await serviceStatus(service);
     expect(after.accepted, 'connections the service accepted').toBe(before.accepted);
     expect(after.served).toBe(before.served);
+    // It dialled again and again, and each time nginx answered 403.
+    const tries = nginx.accessLog().filter((e) => e.origin === 'https://evil.example');
+    expect(tries.length).toBeGreaterThan(1);
+    expect(tries.every((e) => e.status === 403 && e.upstream === '')).toBe(true);
   });
 
   it('other origins, and none, get 403 and never reach the service', async () => {
