@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Five projects, one kind of test each; `pnpm test` runs them all (one JSON
+// Six projects, one kind of test each; `pnpm test` runs them all (one JSON
 // report with NANOMSG_TS_TEST_REPORT, see scripts/vitest-run.mjs). Build
 // first (`pnpm build`), then run one kind with
 // `pnpm vitest run --project <name>` (or `pnpm test --project <name>`):
@@ -16,6 +16,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //   browser      testing/browser: @nanomsg-ts/web in a headless Chromium
 //                (Debian's chromium, driven by playwright-core) against our
 //                Node.js sockets and nanocat over ws://
+//   proxy        testing/proxy: the browser example's nginx in front of a ws
+//                endpoint (examples/web/proxy; needs nginx and openssl)
 // Every test file runs in a forked child process with --expose-gc, so
 // GC-driven behaviour (unclosed sockets closed when collected) can be tested.
 const interop = 'packages/*/test/**/interop-*.test.ts';
@@ -53,6 +55,7 @@ export default defineConfig({
         test: { name: 'reliability', include: ['testing/reliability/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'repository', include: ['testing/*.test.ts'] } },
+      { extends: true, test: { name: 'proxy', include: ['testing/proxy/**/*.test.ts'] } },
       {
         extends: true,
         test: {
