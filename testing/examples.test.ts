@@ -1,8 +1,12 @@
 // The runnable examples (examples/*.mjs, all run by `pnpm demo`): each runs in
-// a child process, exits by itself, and prints what it promises.
+// a child process, exits by itself, and prints what it promises. And the web
+// example's server (examples/web, `pnpm demo:web`): what it serves, and its
+// sockets answering @nanomsg-ts/web's as the page's do.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Req, Sub } from '@nanomsg-ts/web';
 import { describe, expect, it } from 'vitest';
 import { exampleNames, protocolPackages, root } from '../scripts/packages.mjs';
 
@@ -131,4 +135,59 @@ describe('examples', () => {
       expect(imported, name).toEqual([`@nanomsg-ts/${pkg}`]);
     }
   });
+});
+
+describe('examples/web', () => {
+  it('serves the page, its bundle and the addresses its Sub and Req reach', async () => {
+    // Port 0: any free port. It stops by itself after 20 s at the latest.
+    const child = spawn(process.execPath, ['examples/web/server.mjs', '0', '--exit-after', '20'], {
+      cwd: root,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const exited = once(child, 'exit');
+    const sub = new Sub({ subscribe: ['prices.'] });
+    const req = new Req();
+    try {
+      while (!/open (http:\S+)/.test(stdout)) {
+        if (child.exitCode !== null) throw new Error(`server exited: ${stdout}${stderr}`);
+        await once(child.stdout, 'data');
+      }
+      const url = /open (http:\S+)/.exec(stdout)![1]!;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+      const page = await fetch(url);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('src="page.js"');
+      const bundle = await fetch(new URL('page.js', url));
+      expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(await bundle.text()).toContain('rep.sp.nanomsg.org'); // @nanomsg-ts/web is in it
+      expect((await fetch(new URL('nothing', url))).status).toBe(404);
+
+      const config = (await (await fetch(new URL('config.json', url))).json()) as {
+        pub: string;
+        rep: string;
+        topic: string;
+      };
+      expect(config.pub).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      expect(config.rep).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      expect(config.topic).toBe('prices.');
+
+      const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+      sub.connect(config.pub);
+      req.connect(config.rep);
+      expect(text(await sub.recv({ timeout: 5000 }))).toMatch(/^prices\.[A-Z]+ \d+\.\d\d$/);
+      expect(text(await req.request('acme', { timeout: 5000 }))).toMatch(/^ACME is at \d+\.\d\d$/);
+      expect(text(await req.request('nope', { timeout: 5000 }))).toMatch(/^no price for "NOPE"/);
+    } finally {
+      await Promise.all([sub.close(), req.close()]);
+      child.kill('SIGTERM');
+    }
+    const [status] = await exited;
+    expect(stderr).toBe('');
+    expect(stdout.trimEnd().endsWith('web: stopped')).toBe(true);
+    expect(status).toBe(0);
+  }, 30_000);
 });
