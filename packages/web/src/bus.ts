@@ -1,6 +1,6 @@
 // BUS: each message to every connected BUS server, and from any of them;
 // best effort like PUB (never waits, nothing connected: goes nowhere).
-import { toBytes, type Message } from './message.js';
+import type { Message } from './message.js';
 import type { SocketOptions } from './options.js';
 import { Receiver } from './receiver.js';
 
@@ -12,13 +12,11 @@ export class Bus extends Receiver {
 
   /** Sends `message` to every open connection whose buffer has room; resolves at once. */
   async send(message: Message): Promise<void> {
-    this.trySend(message);
+    await this.sendPlain(message, undefined, true);
   }
 
   /** As `send`; true when at least one connection took the message. */
   trySend(message: Message): boolean {
-    const bytes = toBytes(message);
-    this.checkOpen('nn_send');
-    return this.sendAll(bytes) > 0;
+    return this.trySendPlain(message, true);
   }
 }

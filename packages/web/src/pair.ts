@@ -1,5 +1,5 @@
 // PAIR: one peer, both ways (the server is a libnanomsg NN_PAIR).
-import { toBytes, type Message } from './message.js';
+import type { Message } from './message.js';
 import type { SocketOptions, WaitOptions } from './options.js';
 import { Receiver } from './receiver.js';
 
@@ -11,13 +11,11 @@ export class Pair extends Receiver {
 
   /** Sends `message`; waits (up to `timeout`, default `sendTimeout`) while not connected. */
   async send(message: Message, options?: WaitOptions): Promise<void> {
-    await this.sendOne(toBytes(message), options, 'nn_send');
+    await this.sendPlain(message, options, false);
   }
 
   /** Sends `message` if a connection can take it now; false otherwise. */
   trySend(message: Message): boolean {
-    const bytes = toBytes(message);
-    this.checkOpen('nn_send');
-    return this.trySendOne(bytes) !== undefined;
+    return this.trySendPlain(message, false);
   }
 }

@@ -1,7 +1,7 @@
 // PUB: each message to every connected SUB server, best effort as nanomsg's:
 // a publisher never waits; with nobody connected the message goes nowhere.
 import type { Connection } from './connection.js';
-import { toBytes, type Message } from './message.js';
+import type { Message } from './message.js';
 import type { SocketOptions } from './options.js';
 import { SocketBase } from './socket.js';
 
@@ -13,14 +13,12 @@ export class Pub extends SocketBase {
 
   /** Sends `message` to every open connection whose buffer has room; resolves at once. */
   async send(message: Message): Promise<void> {
-    this.trySend(message);
+    await this.sendPlain(message, undefined, true);
   }
 
   /** As `send`; true when at least one connection took the message. */
   trySend(message: Message): boolean {
-    const bytes = toBytes(message);
-    this.checkOpen('nn_send');
-    return this.sendAll(bytes) > 0;
+    return this.trySendPlain(message, true);
   }
 
   /** @internal */

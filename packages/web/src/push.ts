@@ -1,6 +1,6 @@
 // PUSH: messages to PULL servers, each to one of them (round-robin).
 import type { Connection } from './connection.js';
-import { toBytes, type Message } from './message.js';
+import type { Message } from './message.js';
 import type { SocketOptions, WaitOptions } from './options.js';
 import { SocketBase } from './socket.js';
 
@@ -12,14 +12,12 @@ export class Push extends SocketBase {
 
   /** Sends `message` to one server; waits (up to `timeout`, default `sendTimeout`) while none is connected. */
   async send(message: Message, options?: WaitOptions): Promise<void> {
-    await this.sendOne(toBytes(message), options, 'nn_send');
+    await this.sendPlain(message, options, false);
   }
 
   /** Sends `message` if a connection can take it now; false otherwise. */
   trySend(message: Message): boolean {
-    const bytes = toBytes(message);
-    this.checkOpen('nn_send');
-    return this.trySendOne(bytes) !== undefined;
+    return this.trySendPlain(message, false);
   }
 
   /** @internal */

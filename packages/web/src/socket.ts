@@ -5,6 +5,7 @@
 // and what a received message means.
 import { Connection, type ConnectionEvents } from './connection.js';
 import { NanomsgError } from './errors.js';
+import { toBytes, type Message } from './message.js';
 import {
   resolveOptions,
   timeoutOf,
@@ -204,6 +205,27 @@ export abstract class SocketBase implements AsyncDisposable {
       if (this.connected) this.#pollDrain();
       await this.#ready.wait(left, options?.signal, syscall);
     }
+  }
+
+  /**
+   * @internal `send` and `trySend` of the sockets without an SP header: to one
+   * connection (PAIR, PUSH: `wait` for one, or false) or to every one (PUB, BUS: never waits).
+   */
+  protected async sendPlain(
+    message: Message,
+    options: WaitOptions | undefined,
+    toAll: boolean,
+  ): Promise<void> {
+    const bytes = toBytes(message);
+    if (toAll) this.trySendPlain(bytes, true);
+    else await this.sendOne(bytes, options, 'nn_send');
+  }
+
+  /** @internal See `sendPlain`; true when a connection took the message. */
+  protected trySendPlain(message: Message, toAll: boolean): boolean {
+    const bytes = toBytes(message);
+    this.checkOpen('nn_send');
+    return toAll ? this.sendAll(bytes) > 0 : this.trySendOne(bytes) !== undefined;
   }
 
   /** @internal Sends `frame` on every open connection (PUB, BUS, SURVEYOR: never waits); how many took it. */

@@ -2,6 +2,7 @@
 // the test as if it were local: bytes in and out as Buffers, errors with their
 // nanomsg `code` (PageError).
 import { Buffer } from 'node:buffer';
+import type { Statistics } from '@nanomsg-ts/web';
 import type { TestPage } from './page.js';
 
 /** The socket classes of @nanomsg-ts/web. */
@@ -17,17 +18,7 @@ export interface Wait {
   abortAfter?: number;
 }
 
-/** The web socket's counters. */
-export interface Statistics {
-  messagesSent: number;
-  messagesReceived: number;
-  bytesSent: number;
-  bytesReceived: number;
-  messagesDropped: number;
-  establishedConnections: number;
-  brokenConnections: number;
-  currentConnections: number;
-}
+export type { Statistics };
 
 function wire(message: Message): { b64: string } | { text: string } {
   return typeof message === 'string'
