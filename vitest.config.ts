@@ -15,7 +15,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //                changesets, guards, declarations, examples
 //   browser      testing/browser: @nanomsg-ts/web in a headless Chromium
 //                (Debian's chromium, driven by playwright-core) against our
-//                Node.js sockets and nanocat over ws://
+//                Node.js sockets and nanocat over ws://, and through the
+//                proxy example over wss:// (proxy.test.ts: nginx, openssl)
 //   proxy        testing/proxy: the browser example's nginx in front of a ws
 //                endpoint (examples/web/proxy; needs nginx and openssl)
 // Every test file runs in a forked child process with --expose-gc, so

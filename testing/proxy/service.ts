@@ -22,9 +22,16 @@ export interface ServiceStatus {
   accepted: number;
 }
 
+/** What `startService` may change. */
+export interface ServiceOptions {
+  /** The REP's receiveMaxSize in bytes (libnanomsg's default: 1 MiB). */
+  receiveMaxSize?: number;
+}
+
 /** Starts a REP on ws://127.0.0.1:<a free port>; resolves once it is bound. */
-export async function startService(): Promise<Service> {
-  const child = new Child(fixture, [], { timeout: 300_000 });
+export async function startService(options: ServiceOptions = {}): Promise<Service> {
+  const args = options.receiveMaxSize === undefined ? [] : [String(options.receiveMaxSize)];
+  const child = new Child(fixture, args, { timeout: 300_000 });
   const line = await child.line((l) => l.startsWith('{"address"'));
   if (line === '') throw new Error(`the REP service ended: ${child.stderr}`);
   const address = (JSON.parse(line) as { address: string }).address;

@@ -7,8 +7,14 @@ import { chromium, type Browser } from 'playwright-core';
 /** The browser executable the tests start. */
 export const chromiumPath: string = process.env.NANOMSG_TS_CHROMIUM ?? '/usr/bin/chromium';
 
+/** What `launchChromium` may add to its defaults. */
+export interface LaunchOptions {
+  /** More command-line switches, e.g. `--ignore-certificate-errors-spki-list=<hash>`. */
+  args?: readonly string[];
+}
+
 /** Starts headless Chromium; fails with a clear message when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `no Chromium at ${chromiumPath}: install Debian's chromium package ` +
@@ -21,7 +27,7 @@ export async function launchChromium(): Promise<Browser> {
     // --no-sandbox: Chromium's sandbox refuses to start as root (CI and the
     // developers' machines run as root). --disable-dev-shm-usage: shared
     // memory in /tmp, since /dev/shm may be small in containers.
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage', ...(options.args ?? [])],
     timeout: 30_000,
   });
 }
