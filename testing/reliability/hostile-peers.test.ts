@@ -13,7 +13,7 @@ import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symbol } from '@nanomsg-ts/core';
 import { Req } from '@nanomsg-ts/reqrep';
-import { Child, killChildren, slope, sleep } from '@nanomsg-ts/testkit';
+import { Child, killChildren, slope, sleep, waitFor } from '@nanomsg-ts/testkit';
 
 const MAX = 64 * 1024;
 
@@ -145,6 +145,9 @@ afterAll(async () => {
 /** Runs `attack` while a well-behaved peer makes requests; checks that it was served throughout. */
 async function underAttack(attack: () => Promise<void>): Promise<number> {
   const peer = wellBehaved(address);
+  // Connected and served first: a short attack (~100 ms) on a loaded machine
+  // could otherwise end before the peer's connection is even up.
+  await waitFor(() => peer.answered > 0, 'the well-behaved peer served before the attack');
   const before = peer.answered;
   await attack();
   const during = peer.answered - before;
