@@ -1,9 +1,8 @@
 // Hostile or broken servers, made by hand on node:http (no libnanomsg): the
 // web socket gets a clear error or reconnects cleanly, and never hangs.
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
-import { rejection, useTracked, waitFor } from '@nanomsg-ts/testkit';
+import { acceptWebSocket, rejection, useTracked, waitFor } from '@nanomsg-ts/testkit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Pull, Req } from '../src/index.js';
 import { text } from './peers.js';
@@ -28,16 +27,7 @@ async function handBuilt(
   servers.push(server);
   let n = 0;
   server.on('upgrade', (request, socket: NetSocket) => {
-    const key = String(request.headers['sec-websocket-key']);
-    const accept = createHash('sha1')
-      .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
-      .digest('base64');
-    socket.write(
-      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        `Sec-WebSocket-Accept: ${accept}\r\n` +
-        (protocol === undefined ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`) +
-        '\r\n',
-    );
+    acceptWebSocket(request, socket, protocol);
     socket.on('error', () => {});
     upgraded.push(socket);
     then(socket, ++n);

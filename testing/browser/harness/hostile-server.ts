@@ -2,9 +2,9 @@
 // does the upgrade by hand (RFC 6455 section 4.2.2) and then breaks the rules
 // in one chosen way. It records what each client offered, so tests can also
 // check which subprotocol a page socket asks for.
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { acceptWebSocket } from '@nanomsg-ts/testkit';
 
 /** How the server misbehaves. */
 export type Misbehaviour =
@@ -18,15 +18,6 @@ export type Misbehaviour =
   | 'no subprotocol'
   /** Reads the upgrade request and never answers (as libnanomsg does to a name it does not know). */
   | 'silent';
-
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-
-/** The `Sec-WebSocket-Accept` answer to a client's `Sec-WebSocket-Key`. */
-function accept(key: string): string {
-  return createHash('sha1')
-    .update(key + GUID)
-    .digest('base64');
-}
 
 /** One upgrade request the server saw. */
 export interface Attempt {
@@ -96,18 +87,7 @@ export class HostileServer {
     } else if (this.misbehaviour === 'no subprotocol') {
       answered = undefined;
     }
-    const key = request.headers['sec-websocket-key'] ?? '';
-    socket.write(
-      [
-        'HTTP/1.1 101 Switching Protocols',
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        `Sec-WebSocket-Accept: ${accept(key)}`,
-        ...(answered === undefined ? [] : [`Sec-WebSocket-Protocol: ${answered}`]),
-        '',
-        '',
-      ].join('\r\n'),
-    );
+    acceptWebSocket(request, socket, answered);
 
     if (this.misbehaviour === 'garbage') {
       // FIN with all three reserved bits and a reserved opcode (0xF), then noise.

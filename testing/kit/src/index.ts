@@ -10,6 +10,7 @@
 //   sockets.ts     closing every socket a test made, core Sockets, test data
 //   children.ts    fixture scripts in child processes (one runner: Child)
 //   interop.ts     nanocat and Perl peers
+//   websocket.ts   the server's side of a WebSocket handshake, by hand
 //   narrowing.ts   the run-time narrowing suite of each protocol package
 import { ipcFolder } from './addresses.mjs';
 
@@ -32,3 +33,4 @@ export * from './sockets.js';
 export * from './children.js';
 export * from './interop.js';
 export * from './narrowing.js';
+export * from './websocket.js';
