@@ -49,7 +49,8 @@ export abstract class SocketBase implements AsyncDisposable {
   #drainPoll: ReturnType<typeof setTimeout> | undefined;
   #turn = 0;
   #closed = false;
-  readonly #stats: Statistics = {
+  /** The counters; `currentConnections` is read off the connections when asked. */
+  readonly #stats: Omit<Statistics, 'currentConnections'> = {
     messagesSent: 0,
     messagesReceived: 0,
     bytesSent: 0,
@@ -57,12 +58,10 @@ export abstract class SocketBase implements AsyncDisposable {
     messagesDropped: 0,
     establishedConnections: 0,
     brokenConnections: 0,
-    currentConnections: 0,
   };
   readonly #events: ConnectionEvents = {
     opened: (c) => {
       this.#stats.establishedConnections++;
-      this.#stats.currentConnections++;
       this.connectionOpened(c);
       this.#ready.settleAll();
     },
@@ -73,7 +72,6 @@ export abstract class SocketBase implements AsyncDisposable {
     },
     lost: (c) => {
       this.#stats.brokenConnections++;
-      this.#stats.currentConnections--;
       this.connectionLost(c);
     },
   };
@@ -116,7 +114,8 @@ export abstract class SocketBase implements AsyncDisposable {
 
   /** Counters since the socket was made. */
   statistics(): Statistics {
-    return { ...this.#stats };
+    const currentConnections = this.#connections.filter((c) => c.open).length;
+    return { ...this.#stats, currentConnections };
   }
 
   /**
@@ -127,7 +126,6 @@ export abstract class SocketBase implements AsyncDisposable {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const c of this.#connections.splice(0)) c.close();
-    this.#stats.currentConnections = 0;
     if (this.#drainPoll !== undefined) clearTimeout(this.#drainPoll);
     const reason = new NanomsgError('EBADF', 'nn_close', 'the socket was closed');
     this.#ready.rejectAll(reason);
