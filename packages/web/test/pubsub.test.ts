@@ -52,14 +52,17 @@ describe('Node.js Pub -> web Sub', () => {
     expect(sub.tryRecv()).toBeUndefined();
     sub.subscribe();
     await untilDelivered(
-      () => pub.send('all'),
+      () => pub.send('every'),
       () => sub.tryRecv() !== undefined,
     );
     sub.subscribe('a');
     sub.unsubscribe();
     await pub.send('b-not');
     await pub.send('a-yes');
-    expect(text(await sub.recv({ timeout: 2000 }))).toBe('a-yes');
+    // Copies of 'every' sent before the first arrived may still be queued.
+    let next = text(await sub.recv({ timeout: 2000 }));
+    while (next === 'every') next = text(await sub.recv({ timeout: 2000 }));
+    expect(next).toBe('a-yes');
     expect(codeOf(thrown(() => sub.unsubscribe('zz')))).toBe('EINVAL');
   });
 
