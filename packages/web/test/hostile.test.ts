@@ -2,38 +2,44 @@
 // web socket gets a clear error or reconnects cleanly, and never hangs.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
-import { acceptWebSocket, rejection, useTracked, waitFor } from '@nanomsg-ts/testkit';
+import {
+  acceptWebSocket,
+  closeWithConnections,
+  rejection,
+  useTracked,
+  waitFor,
+} from '@nanomsg-ts/testkit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Pull, Req } from '../src/index.js';
 import { text } from './peers.js';
 
 const track = useTracked();
-const servers: Server[] = [];
-const upgraded: NetSocket[] = [];
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const socket of upgraded.splice(0)) socket.destroy(); // closeAllConnections misses upgraded ones
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
+  await Promise.all(closers.splice(0).map((close) => close()));
 });
+
+/** An http server on which the test does the upgrades itself, closed after the test. */
+function server(): Server {
+  const s = createServer();
+  closers.push(closeWithConnections(s));
+  return s;
+}
 
 /** A server that completes each WebSocket handshake (answering `protocol`) and hands the socket to `then`. */
 async function handBuilt(
   protocol: string | undefined,
   then: (socket: NetSocket, n: number) => void,
 ): Promise<string> {
-  const server = createServer();
-  servers.push(server);
+  const http = server();
   let n = 0;
-  server.on('upgrade', (request, socket: NetSocket) => {
+  http.on('upgrade', (request, socket: NetSocket) => {
     acceptWebSocket(request, socket, protocol);
     socket.on('error', () => {});
-    upgraded.push(socket);
     then(socket, ++n);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
 }
 
 /** One unmasked binary frame (server to client) holding `payload`. */
@@ -62,16 +68,12 @@ describe('a hostile server', () => {
   });
 
   test('never answering the handshake: the attempt ends after handshakeTimeout and is made again', async () => {
-    const server = createServer();
-    servers.push(server);
+    const silent = server();
     let attempts = 0;
-    server.on('upgrade', (_request, socket: NetSocket) => {
-      attempts++;
-      upgraded.push(socket);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    silent.on('upgrade', () => attempts++);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const req = track(new Req({ handshakeTimeout: 100, reconnectInterval: 10 }));
-    req.connect(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    req.connect(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}`);
     await waitFor(() => attempts >= 3, 'three attempts', 3000);
   });
 

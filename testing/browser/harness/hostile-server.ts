@@ -4,7 +4,7 @@
 // check which subprotocol a page socket asks for.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { acceptWebSocket } from '@nanomsg-ts/testkit';
+import { acceptWebSocket, closeWithConnections } from '@nanomsg-ts/testkit';
 
 /** How the server misbehaves. */
 export type Misbehaviour =
@@ -29,13 +29,12 @@ export class HostileServer {
   readonly misbehaviour: Misbehaviour;
   /** Every upgrade request so far, in order. */
   readonly attempts: Attempt[] = [];
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #close: () => Promise<void>;
   #port = 0;
 
   private constructor(misbehaviour: Misbehaviour, server: Server) {
     this.misbehaviour = misbehaviour;
-    this.#server = server;
+    this.#close = closeWithConnections(server);
   }
 
   /** Starts a server on 127.0.0.1 at a port the system picks. */
@@ -68,14 +67,10 @@ export class HostileServer {
 
   /** Stops listening and drops every connection; the port is free again when it resolves. */
   close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    if (!this.#server.listening) return Promise.resolve();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return this.#close();
   }
 
   #upgrade(request: IncomingMessage, socket: Socket): void {
-    this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => {}); // the client may go first
     const offered = request.headers['sec-websocket-protocol'];
     this.attempts.push({ offered });

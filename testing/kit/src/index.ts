@@ -10,7 +10,8 @@
 //   sockets.ts     closing every socket a test made, core Sockets, test data
 //   children.ts    fixture scripts in child processes (one runner: Child)
 //   interop.ts     nanocat and Perl peers
-//   websocket.ts   the server's side of a WebSocket handshake, by hand
+//   websocket.ts   the server's side of a WebSocket handshake, by hand, and
+//                  closing such a server with every connection it has
 //   narrowing.ts   the run-time narrowing suite of each protocol package
 import { ipcFolder } from './addresses.mjs';
 

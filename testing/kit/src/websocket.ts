@@ -1,7 +1,7 @@
 // The server side of a WebSocket handshake done by hand (RFC 6455 section
 // 4.2.2), for tests whose servers misbehave after it, or in it.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -30,4 +30,31 @@ export function acceptWebSocket(
       '',
     ].join('\r\n'),
   );
+}
+
+/**
+ * Makes every connection of `server` (an http server that upgrades by hand)
+ * end when the returned `close` runs, and resolves once the port is free.
+ * `Server.close` alone can wait forever: an http server keeps upgraded sockets
+ * half open (its `allowHalfOpen`), so one whose upgrade request was still
+ * being read when `close` ran outlives the client that hung up. Here each
+ * upgraded socket is destroyed when its client ends it, and `close` destroys
+ * every socket, upgraded or not.
+ */
+export function closeWithConnections(server: Server): () => Promise<void> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
+    socket.on('end', () => socket.destroy());
+  });
+  return () => {
+    const closed = server.listening
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
+    for (const socket of sockets) socket.destroy();
+    return closed;
+  };
 }
