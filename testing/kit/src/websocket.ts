@@ -35,20 +35,16 @@ export function acceptWebSocket(
 /**
  * Makes every connection of `server` (an http server that upgrades by hand)
  * end when the returned `close` runs, and resolves once the port is free.
- * `Server.close` alone can wait forever: an http server keeps upgraded sockets
- * half open (its `allowHalfOpen`), so one whose upgrade request was still
- * being read when `close` ran outlives the client that hung up. Here each
- * upgraded socket is destroyed when its client ends it, and `close` destroys
- * every socket, upgraded or not.
+ * `Server.close` alone can wait forever: an http server keeps an upgraded
+ * socket half open after its client hangs up (its `allowHalfOpen`), and
+ * `closeAllConnections` does not reach upgraded sockets. Here every socket
+ * the server accepted, upgraded or not, is destroyed.
  */
 export function closeWithConnections(server: Server): () => Promise<void> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
-    socket.on('end', () => socket.destroy());
   });
   return () => {
     const closed = server.listening

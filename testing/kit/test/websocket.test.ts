@@ -3,7 +3,7 @@
 // server keeps an upgraded socket half open, so its own close() would wait.
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import { acceptWebSocket, closeWithConnections, settledWithin } from '@nanomsg-ts/testkit';
+import { acceptWebSocket, closeWithConnections, settledWithin, sleep } from '@nanomsg-ts/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const upgrade = [
@@ -55,7 +55,7 @@ describe('closeWithConnections', () => {
       const socket = await client(server, upgrade);
       await upgraded;
       socket.end(); // the client hangs up; the server's side stays open unless ended
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       const closing = close ? close() : new Promise<void>((r) => server.close(() => r()));
       // Only the server's own close is given a deadline, so it is left waiting.
       const outcome = await settledWithin(closing, 1000);
@@ -68,7 +68,7 @@ describe('closeWithConnections', () => {
     const { server } = await listening();
     const close = closeWithConnections(server);
     const socket = await client(server, upgrade.slice(0, 40));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(await settledWithin(close(), 2000)).toEqual({ value: undefined });
     const ended = new Promise((resolve) => socket.once('close', resolve));
     expect(await settledWithin(ended, 2000)).not.toBe('pending');
